@@ -1,0 +1,121 @@
+//! The command line, as clap types. Parsing only: `app` decides what to do.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::catalog::DEFAULT_ID;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    a screening completed (whatever its outcome), or a check passed
+  1    a check found problems (validate)
+  2    usage or input error: unreadable file, malformed YAML, an answer that
+       does not fit its question, answers for another rule set, no terminal
+  130  interrupted (Ctrl-C or SIGTERM)
+
+Not medical advice: an educational aid that applies published criteria.";
+
+/// Screen a patient's candidacy for sacroiliac (SI) joint fusion against a
+/// rule set of published selection criteria.
+///
+/// With no command, runs the interactive screening walk with the default rule
+/// set. Nothing is written to disk unless you pass --save.
+#[derive(Debug, Parser)]
+#[command(name = "sij-screen", version, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Screen one case: interactively in a terminal, or from --answers FILE.
+    Run(RunArgs),
+    /// Check rule-set files; every problem is listed as file:line:col.
+    Validate(ValidateArgs),
+    /// List the bundled rule sets.
+    Rules,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Rule set: a bundled id (see `sij-screen rules`) or a path to a YAML file.
+    #[arg(long, short = 'r', value_name = "NAME|PATH", default_value = DEFAULT_ID)]
+    pub rules: String,
+
+    /// Screen the case in this answers file (YAML or JSON; - for stdin) instead of asking.
+    #[arg(long, short = 'a', value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Output format of the summary.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Interactive: write the answers to FILE after every answer (atomically).
+    #[arg(long, value_name = "FILE", conflicts_with = "answers")]
+    pub save: Option<PathBuf>,
+
+    /// Interactive: continue a walk saved with --save (keeps saving to it unless --save says otherwise).
+    #[arg(long, value_name = "FILE", conflicts_with = "answers")]
+    pub resume: Option<PathBuf>,
+
+    /// Interactive: show each question's rationale and sources as it is asked,
+    /// and continue past a red flag.
+    #[arg(long)]
+    pub teach: bool,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Rule-set files (or bundled ids) to check.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Text,
+    /// JSON for programs.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_invocation_is_a_walk_with_the_default_rules() {
+        let cli = Cli::try_parse_from(["sij-screen"]).expect("parses");
+        assert!(cli.command.is_none());
+        assert_eq!(cli.run.rules, DEFAULT_ID);
+    }
+
+    #[test]
+    fn top_level_run_flags_work_without_the_subcommand() {
+        let cli = Cli::try_parse_from(["sij-screen", "--answers", "x.yaml", "-f", "json"]).expect("parses");
+        assert_eq!(cli.run.format, Format::Json);
+    }
+}

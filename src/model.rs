@@ -1,0 +1,360 @@
+//! The rule-set file format, exactly as written in YAML.
+//!
+//! These types mirror the file one to one, and keep the line and column of
+//! every id and reference (`Spanned`), so that validation can point a rule-set
+//! author at the exact place of a problem. They are checked and compiled into
+//! [`crate::ruleset::RuleSet`] by [`crate::validate`]; nothing else reads them.
+//!
+//! Every struct rejects unknown keys: a misspelt `ask_whne:` must be an error,
+//! not a silently ignored line that changes who is asked what.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// An identifier or a reference to one, with where it was written.
+pub type Id = Spanned<String>;
+
+/// A whole rule-set file.
+///
+/// ```yaml
+/// id: nass-2015
+/// title: NASS 2015 coverage recommendations
+/// version: "1.0.0"
+/// review: { status: educational, date: 2026-11-21, note: "..." }
+/// description: ...
+/// disclaimer: ...
+/// sources: [ ... ]
+/// sections: [ ... ]
+/// criteria: [ ... ]
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetDoc {
+    pub id: Id,
+    pub title: String,
+    pub version: Spanned<String>,
+    pub review: Review,
+    #[serde(default)]
+    pub description: String,
+    pub disclaimer: String,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    pub sections: Vec<Section>,
+    pub criteria: Vec<Criterion>,
+}
+
+/// Who has checked the rule set against its sources, and when.
+///
+/// ```yaml
+/// review:
+///   status: educational    # draft | educational | reviewed
+///   date: 2026-11-21       # YYYY-MM-DD
+///   note: Thresholds checked against the policy text; not clinically reviewed.
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub status: ReviewStatus,
+    pub date: Spanned<String>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// How far a rule set may be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    /// Work in progress: not checked against its sources.
+    Draft,
+    /// Checked against its sources for teaching; not clinically reviewed.
+    Educational,
+    /// Reviewed by a clinician against its sources.
+    Reviewed,
+}
+
+impl ReviewStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::Draft => "draft",
+            ReviewStatus::Educational => "educational",
+            ReviewStatus::Reviewed => "reviewed",
+        }
+    }
+}
+
+/// A document the rule set draws on.
+///
+/// ```yaml
+/// sources:
+///   - id: laslett2005
+///     citation: Laslett M, et al. Man Ther. 2005;10(3):207-218.
+///     url: https://doi.org/10.1016/j.math.2005.01.003
+///     verified: Cluster figures read in the abstract.   # optional
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: Id,
+    pub citation: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// What of this source was checked, and what was not.
+    #[serde(default)]
+    pub verified: Option<String>,
+}
+
+/// An ordered group of questions.
+///
+/// ```yaml
+/// sections:
+///   - id: red_flags
+///     title: Red flags
+///     description: Ask these first.   # optional
+///     questions: [ ... ]
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: Id,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub questions: Vec<Question>,
+}
+
+/// One question. Its `type` decides which other keys apply.
+///
+/// ```yaml
+/// - id: block_relief_percent
+///   text: Pain relief after the diagnostic block?
+///   type: number               # yes_no | single_choice | multiple_choice | number
+///   min: 0                     # number only
+///   max: 100                   # number only
+///   unit: percent              # number only: percent, months, 0-10, ng/mL ...
+///   integer: false             # number only: whole numbers only
+///   help: Within the anaesthetic's expected duration.
+///   rationale: Why this is asked (shown in --teach).
+///   sources: [polly2016]
+///   allow_unknown: true        # the default: "unknown / not assessed" is accepted
+///   ask_when:                  # skip logic: ask only when this holds
+///     yes: block_done
+/// ```
+///
+/// Choice questions list their options instead of a range:
+///
+/// ```yaml
+/// - id: pain_side
+///   text: Which side is painful?
+///   type: single_choice
+///   options:
+///     - { id: left, label: Left }
+///     - { id: right, label: Right }
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: Id,
+    pub text: String,
+    #[serde(rename = "type")]
+    pub kind: Spanned<QuestionType>,
+    #[serde(default)]
+    pub options: Option<Spanned<Vec<ChoiceOption>>>,
+    #[serde(default)]
+    pub min: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub max: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    #[serde(default)]
+    pub integer: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub help: String,
+    #[serde(default)]
+    pub rationale: String,
+    #[serde(default)]
+    pub sources: Vec<Id>,
+    #[serde(default = "default_true")]
+    pub allow_unknown: bool,
+    #[serde(default)]
+    pub ask_when: Option<Condition>,
+}
+
+const fn default_true() -> bool {
+    true
+}
+
+/// The four kinds of question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionType {
+    YesNo,
+    SingleChoice,
+    MultipleChoice,
+    Number,
+}
+
+/// One option of a choice question: `{ id: left, label: Left }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceOption {
+    pub id: Id,
+    pub label: String,
+}
+
+/// A selection criterion.
+///
+/// ```yaml
+/// criteria:
+///   - id: provocation_cluster
+///     kind: indication          # red_flag | exclusion | indication
+///     label: At least 3 of 6 provocation tests positive
+///     condition: { at_least: { n: 3, of: [ {yes: distraction}, ... ] } }
+///     sources: [nass2015, laslett2005]
+///     rationale: The cluster of 3 is more accurate than any single test.
+///     if_not_met: Consider another pain generator (lumbar spine, hip).
+/// ```
+///
+/// What "holds" means depends on the kind: a red flag that holds is present
+/// (stop and refer urgently), an exclusion that holds rules the patient out,
+/// and an indication that holds is met.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: Id,
+    pub kind: CriterionKind,
+    pub label: String,
+    pub condition: Condition,
+    #[serde(default)]
+    pub sources: Vec<Id>,
+    #[serde(default)]
+    pub rationale: String,
+    #[serde(default)]
+    pub if_not_met: String,
+}
+
+/// The role a criterion plays in the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionKind {
+    /// Holds when something serious may be going on: stop, evaluate urgently.
+    RedFlag,
+    /// Holds when the patient is not a candidate whatever else is true.
+    Exclusion,
+    /// Must hold for the patient to be a candidate.
+    Indication,
+}
+
+impl CriterionKind {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CriterionKind::RedFlag => "red_flag",
+            CriterionKind::Exclusion => "exclusion",
+            CriterionKind::Indication => "indication",
+        }
+    }
+}
+
+/// A condition over answers, true, false or unknown (see [`crate::logic::Tri`]).
+///
+/// Written as a one-key mapping; the key names the construct:
+///
+/// ```yaml
+/// all: [ {yes: a}, {yes: b} ]          # every one holds (Kleene AND)
+/// any: [ {yes: a}, {yes: b} ]          # at least one holds (Kleene OR)
+/// not: { yes: a }                      # negation; unknown stays unknown
+/// at_least: { n: 3, of: [ ... ] }      # n or more hold, unknowns counted
+/// yes: distraction_test                # a yes/no question answered yes
+/// no: distraction_test                 # a yes/no question answered no
+/// known: block_relief_percent          # answered with anything but unknown
+/// equals: { question: pain_side, option: left }          # single choice
+/// includes: { question: conservative_care, option: pt }  # multiple choice
+/// compare: { question: block_relief_percent, op: ">=", value: 75 }  # number
+/// count: { question: conservative_care, op: ">=", value: 2 }  # options chosen
+/// criterion: provocation_cluster       # the value of another criterion
+/// ```
+///
+/// A question that is unanswered, answered "unknown", or skipped by its
+/// `ask_when` makes the leaves that read it unknown (`known` is the one leaf
+/// that is never unknown).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    All(Spanned<Vec<Condition>>),
+    Any(Spanned<Vec<Condition>>),
+    Not(Box<Condition>),
+    AtLeast(AtLeast),
+    Yes(Id),
+    No(Id),
+    Known(Id),
+    Equals(OptionRef),
+    Includes(OptionRef),
+    Compare(Comparison),
+    Count(Comparison),
+    Criterion(Id),
+}
+
+/// `at_least: { n: 3, of: [ ... ] }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AtLeast {
+    pub n: Spanned<u32>,
+    pub of: Spanned<Vec<Condition>>,
+}
+
+/// `{ question: pain_side, option: left }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionRef {
+    pub question: Id,
+    pub option: Id,
+}
+
+/// `{ question: block_relief_percent, op: ">=", value: 75 }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparison {
+    pub question: Id,
+    pub op: CmpOp,
+    pub value: Spanned<f64>,
+}
+
+/// A numeric comparison operator, written as in most languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum CmpOp {
+    #[serde(rename = ">=")]
+    Ge,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "==")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+}
+
+impl CmpOp {
+    pub fn apply(self, left: f64, right: f64) -> bool {
+        match self {
+            CmpOp::Ge => left >= right,
+            CmpOp::Gt => left > right,
+            CmpOp::Le => left <= right,
+            CmpOp::Lt => left < right,
+            CmpOp::Eq => left == right,
+            CmpOp::Ne => left != right,
+        }
+    }
+
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Ge => ">=",
+            CmpOp::Gt => ">",
+            CmpOp::Le => "<=",
+            CmpOp::Lt => "<",
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+        }
+    }
+}
