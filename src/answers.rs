@@ -57,11 +57,30 @@ impl Answer {
             Answer::Number(v) => fmt_num(v),
             Answer::Choice(i) => opts[i as usize].id.clone(),
             Answer::Multi(bits) => {
-                let ids: Vec<&str> =
-                    opts.iter().enumerate().filter(|(i, _)| bits >> i & 1 == 1).map(|(_, o)| o.id.as_str()).collect();
+                let ids: Vec<&str> = opts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits >> i & 1 == 1)
+                    .map(|(_, o)| o.id.as_str())
+                    .collect();
                 format!("[{}]", ids.join(", "))
             }
         })
+    }
+
+    /// A compact rendering for tables: option ids, a number with its unit.
+    pub fn short(self, q: &Question) -> String {
+        match self {
+            Answer::Number(_) => self.describe(q),
+            Answer::Multi(0) => "none".into(),
+            Answer::Multi(_) | Answer::Choice(_) => self
+                .to_yaml(q)
+                .unwrap_or_default()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+            _ => self.describe(q),
+        }
     }
 
     /// A human-readable rendering: option labels, the unit of a number.
@@ -233,17 +252,27 @@ pub fn bind(rs: &RuleSet, doc: &AnswersDoc, mode: Match) -> Result<Vec<Answer>, 
                 let hint = did_you_mean(&key.value, rs.questions.iter().map(|q| q.id.as_str()));
                 errors.push(Diagnostic::error(
                     Pos::of(key),
-                    format!("rule set '{}' has no question '{}'{hint}", rs.meta.id, key.value),
+                    format!(
+                        "rule set '{}' has no question '{}'{hint}",
+                        rs.meta.id, key.value
+                    ),
                 ));
             }
             continue;
         };
         match parse_value(&rs.questions[qi], &value.value) {
             Ok(a) => answers[qi] = a,
-            Err(msg) => errors.push(Diagnostic::error(Pos::of(value), format!("{}: {msg}", key.value))),
+            Err(msg) => errors.push(Diagnostic::error(
+                Pos::of(value),
+                format!("{}: {msg}", key.value),
+            )),
         }
     }
-    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Checks one written answer against its question.
@@ -265,7 +294,10 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
         (QuestionKind::YesNo, RawValue::Text(t)) => match t.as_str() {
             "yes" => Ok(Answer::Yes),
             "no" => Ok(Answer::No),
-            other => Err(format!("expected yes, no or unknown, found '{}'", other.escape_debug())),
+            other => Err(format!(
+                "expected yes, no or unknown, found '{}'",
+                other.escape_debug()
+            )),
         },
         (QuestionKind::Number(spec), RawValue::Number(v)) => match spec.check(*v) {
             None => Ok(Answer::Number(*v)),
@@ -274,9 +306,15 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
         (QuestionKind::Number(_), RawValue::Text(t)) => Err(format!(
             "expected a number, found the text '{}'{}",
             t.escape_debug(),
-            if t.trim().parse::<f64>().is_ok() { " (write it without quotes)" } else { "" }
+            if t.trim().parse::<f64>().is_ok() {
+                " (write it without quotes)"
+            } else {
+                ""
+            }
         )),
-        (QuestionKind::SingleChoice(opts), RawValue::Text(t)) => find_option(opts, t).map(Answer::Choice),
+        (QuestionKind::SingleChoice(opts), RawValue::Text(t)) => {
+            find_option(opts, t).map(Answer::Choice)
+        }
         (QuestionKind::MultipleChoice(opts), RawValue::List(items)) => {
             let mut bits = 0u64;
             for item in items {
@@ -287,7 +325,10 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
         }
         (QuestionKind::MultipleChoice(opts), RawValue::Text(t)) => {
             let i = find_option(opts, t)?;
-            Err(format!("expected a list of options, write [{}]", opts[i as usize].id))
+            Err(format!(
+                "expected a list of options, write [{}]",
+                opts[i as usize].id
+            ))
         }
         (QuestionKind::SingleChoice(_), RawValue::List(_)) => {
             Err("expected one option, found a list (this question takes a single choice)".into())
@@ -314,8 +355,18 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
             _ => RawValue::Text(t.to_string()),
         },
         QuestionKind::MultipleChoice(_) if t != UNKNOWN_WORD => {
-            let inner = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(t);
-            RawValue::List(inner.split([';', ',']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+            let inner = t
+                .strip_prefix('[')
+                .and_then(|s| s.strip_suffix(']'))
+                .unwrap_or(t);
+            RawValue::List(
+                inner
+                    .split([';', ','])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+            )
         }
         _ => RawValue::Text(t.to_string()),
     };
@@ -328,7 +379,11 @@ fn find_option(opts: &[crate::ruleset::ChoiceOption], id: &str) -> Result<u16, S
     }
     let ids: Vec<&str> = opts.iter().map(|o| o.id.as_str()).collect();
     let hint = did_you_mean(id, ids.iter().copied());
-    Err(format!("no option '{}'{hint} (options: {})", id.escape_debug(), ids.join(", ")))
+    Err(format!(
+        "no option '{}'{hint} (options: {})",
+        id.escape_debug(),
+        ids.join(", ")
+    ))
 }
 
 fn expected(kind: &QuestionKind) -> &'static str {
@@ -356,12 +411,17 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
     let lower = word.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = if c.to_lowercase() == lower { 0 } else { edit_distance(&lower, &c.to_lowercase()) };
+        let d = if c.to_lowercase() == lower {
+            0
+        } else {
+            edit_distance(&lower, &c.to_lowercase())
+        };
         if d <= 2.max(word.len() / 4) && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
     }
-    best.map(|(_, c)| format!(" (did you mean '{c}'?)")).unwrap_or_default()
+    best.map(|(_, c)| format!(" (did you mean '{c}'?)"))
+        .unwrap_or_default()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -370,7 +430,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -419,11 +481,21 @@ mod tests {
     }
 
     fn opts(ids: &[&str]) -> Vec<ChoiceOption> {
-        ids.iter().map(|i| ChoiceOption { id: i.to_string(), label: i.to_uppercase() }).collect()
+        ids.iter()
+            .map(|i| ChoiceOption {
+                id: i.to_string(),
+                label: i.to_uppercase(),
+            })
+            .collect()
     }
 
     fn pct() -> QuestionKind {
-        QuestionKind::Number(NumberSpec { min: Some(0.0), max: Some(100.0), unit: Some("percent".into()), integer: false })
+        QuestionKind::Number(NumberSpec {
+            min: Some(0.0),
+            max: Some(100.0),
+            unit: Some("percent".into()),
+            integer: false,
+        })
     }
 
     #[test]
@@ -433,13 +505,37 @@ mod tests {
             (QuestionKind::YesNo, RawValue::Bool(true), Ok(Answer::Yes)),
             (QuestionKind::YesNo, text("no"), Ok(Answer::No)),
             (QuestionKind::YesNo, text("unknown"), Ok(Answer::Unknown)),
-            (QuestionKind::YesNo, text("Yes"), Err("expected yes, no or unknown, found 'Yes'")),
-            (QuestionKind::YesNo, RawValue::Number(1.0), Err("expected yes, no or unknown, found the number 1")),
+            (
+                QuestionKind::YesNo,
+                text("Yes"),
+                Err("expected yes, no or unknown, found 'Yes'"),
+            ),
+            (
+                QuestionKind::YesNo,
+                RawValue::Number(1.0),
+                Err("expected yes, no or unknown, found the number 1"),
+            ),
             (pct(), RawValue::Number(75.0), Ok(Answer::Number(75.0))),
-            (pct(), RawValue::Number(150.0), Err("150 is outside the range 0 to 100 percent")),
-            (pct(), RawValue::Number(f64::NAN), Err("expected a finite number")),
-            (pct(), text("80"), Err("expected a number, found the text '80' (write it without quotes)")),
-            (QuestionKind::SingleChoice(opts(&["left", "right"])), text("left"), Ok(Answer::Choice(0))),
+            (
+                pct(),
+                RawValue::Number(150.0),
+                Err("150 is outside the range 0 to 100 percent"),
+            ),
+            (
+                pct(),
+                RawValue::Number(f64::NAN),
+                Err("expected a finite number"),
+            ),
+            (
+                pct(),
+                text("80"),
+                Err("expected a number, found the text '80' (write it without quotes)"),
+            ),
+            (
+                QuestionKind::SingleChoice(opts(&["left", "right"])),
+                text("left"),
+                Ok(Answer::Choice(0)),
+            ),
             (
                 QuestionKind::SingleChoice(opts(&["left", "right"])),
                 text("Left"),
@@ -455,13 +551,25 @@ mod tests {
                 RawValue::List(vec!["a".into(), "c".into()]),
                 Ok(Answer::Multi(0b101)),
             ),
-            (QuestionKind::MultipleChoice(opts(&["a", "b"])), RawValue::List(vec![]), Ok(Answer::Multi(0))),
-            (QuestionKind::MultipleChoice(opts(&["a", "b"])), text("a"), Err("expected a list of options, write [a]")),
+            (
+                QuestionKind::MultipleChoice(opts(&["a", "b"])),
+                RawValue::List(vec![]),
+                Ok(Answer::Multi(0)),
+            ),
+            (
+                QuestionKind::MultipleChoice(opts(&["a", "b"])),
+                text("a"),
+                Err("expected a list of options, write [a]"),
+            ),
             (QuestionKind::YesNo, RawValue::Null, Ok(Answer::Unanswered)),
         ];
         for (kind, raw, want) in cases {
             let got = parse_value(&q(kind.clone()), &raw);
-            assert_eq!(got.as_ref().copied().map_err(String::as_str), want, "{kind:?} {raw:?}");
+            assert_eq!(
+                got.as_ref().copied().map_err(String::as_str),
+                want,
+                "{kind:?} {raw:?}"
+            );
         }
     }
 
@@ -477,16 +585,28 @@ mod tests {
         assert_eq!(parse_text(&q(pct()), " 75 "), Ok(Answer::Number(75.0)));
         assert_eq!(parse_text(&q(pct()), ""), Ok(Answer::Unanswered));
         assert_eq!(parse_text(&q(QuestionKind::YesNo), "true"), Ok(Answer::Yes));
-        assert_eq!(parse_text(&q(QuestionKind::MultipleChoice(opts(&["a", "b"]))), "a;b"), Ok(Answer::Multi(0b11)));
-        assert_eq!(parse_text(&q(QuestionKind::MultipleChoice(opts(&["a", "b"]))), "[b]"), Ok(Answer::Multi(0b10)));
+        assert_eq!(
+            parse_text(&q(QuestionKind::MultipleChoice(opts(&["a", "b"]))), "a;b"),
+            Ok(Answer::Multi(0b11))
+        );
+        assert_eq!(
+            parse_text(&q(QuestionKind::MultipleChoice(opts(&["a", "b"]))), "[b]"),
+            Ok(Answer::Multi(0b10))
+        );
         assert!(parse_text(&q(pct()), "lots").is_err());
     }
 
     #[test]
     fn did_you_mean_finds_case_and_typos() {
         let c = ["posterior_si", "groin"];
-        assert_eq!(did_you_mean("Posterior_SI", c.iter().copied()), " (did you mean 'posterior_si'?)");
-        assert_eq!(did_you_mean("gorin", c.iter().copied()), " (did you mean 'groin'?)");
+        assert_eq!(
+            did_you_mean("Posterior_SI", c.iter().copied()),
+            " (did you mean 'posterior_si'?)"
+        );
+        assert_eq!(
+            did_you_mean("gorin", c.iter().copied()),
+            " (did you mean 'groin'?)"
+        );
         assert_eq!(did_you_mean("zzzzzz", c.iter().copied()), "");
     }
 }

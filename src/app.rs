@@ -23,7 +23,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Exit::Usage.into() } else { Exit::Success.into() };
+            return if e.use_stderr() {
+                Exit::Usage.into()
+            } else {
+                Exit::Success.into()
+            };
         }
     };
     match run(cli) {
@@ -39,7 +43,11 @@ fn report_error(e: &AppError) {
     match e {
         AppError::Invalid(diags) => {
             eprintln!("{diags}");
-            eprintln!("sij-screen: error: {} has {} error(s); nothing was screened", diags.file, diags.errors());
+            eprintln!(
+                "sij-screen: error: {} has {} error(s); nothing was screened",
+                diags.file,
+                diags.errors()
+            );
         }
         other => eprintln!("sij-screen: error: {other}"),
     }
@@ -80,10 +88,15 @@ fn screen(args: &RunArgs) -> Result<Exit, AppError> {
 }
 
 /// Reads an answers file and checks it against `rs`.
-pub fn read_answers(path: &Path, rs: &crate::ruleset::RuleSet, mode: Match) -> Result<Vec<answers::Answer>, AppError> {
+pub fn read_answers(
+    path: &Path,
+    rs: &crate::ruleset::RuleSet,
+    mode: Match,
+) -> Result<Vec<answers::Answer>, AppError> {
     let name = path.display().to_string();
     let text = load::read_text(path)?;
-    let doc: AnswersDoc = load::parse_yaml(&text).map_err(|d| AppError::Invalid(Diagnostics::new(&name, vec![d])))?;
+    let doc: AnswersDoc =
+        load::parse_yaml(&text).map_err(|d| AppError::Invalid(Diagnostics::new(&name, vec![d])))?;
     answers::bind(rs, &doc, mode).map_err(|d| AppError::Invalid(Diagnostics::new(&name, d)))
 }
 
@@ -114,7 +127,11 @@ fn validate(args: &ValidateArgs) -> Result<Exit, AppError> {
     let files = args.files.len();
     eprintln!(
         "checked {files} file(s): {errors} error(s), {warnings} warning(s){}",
-        if unreadable > 0 { format!(", {unreadable} unreadable") } else { String::new() }
+        if unreadable > 0 {
+            format!(", {unreadable} unreadable")
+        } else {
+            String::new()
+        }
     );
     Ok(if unreadable > 0 {
         Exit::Usage
@@ -128,7 +145,11 @@ fn validate(args: &ValidateArgs) -> Result<Exit, AppError> {
 fn list_rules() -> Result<Exit, AppError> {
     let style = output::stdout_style(crate::cli::ColorWhen::Never);
     let mut t = Table::new();
-    t.load_style(if style.utf8 { presets::UTF8_FULL_CONDENSED } else { presets::ASCII_FULL_CONDENSED });
+    t.load_style(if style.utf8 {
+        presets::UTF8_FULL_CONDENSED
+    } else {
+        presets::ASCII_FULL_CONDENSED
+    });
     t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_width(style.width.max(40));
     t.set_header(["id", "title", "version", "review", "default"]);
@@ -140,7 +161,11 @@ fn list_rules() -> Result<Exit, AppError> {
             m.title.clone(),
             m.version.clone(),
             format!("{} ({})", m.review_status.as_str(), m.review_date),
-            if b.id == catalog::DEFAULT_ID { "yes".into() } else { String::new() },
+            if b.id == catalog::DEFAULT_ID {
+                "yes".into()
+            } else {
+                String::new()
+            },
         ]);
     }
     output::stdout(&format!("{t}\n"))?;

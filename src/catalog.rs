@@ -25,7 +25,10 @@ pub struct Bundled {
 pub const DEFAULT_ID: &str = "nass-2015";
 
 /// Every bundled rule set, default first.
-pub const BUNDLED: &[Bundled] = &[Bundled { id: "nass-2015", text: include_str!("../rules/nass-2015.yaml") }];
+pub const BUNDLED: &[Bundled] = &[Bundled {
+    id: "nass-2015",
+    text: include_str!("../rules/nass-2015.yaml"),
+}];
 
 /// A compiled rule set with where it came from and its warnings.
 #[derive(Debug)]
@@ -46,7 +49,11 @@ pub fn load(spec: &str) -> Result<Loaded, AppError> {
         return compile_text(&format!("rules/{}.yaml", b.id), b.text).map_err(AppError::Invalid);
     }
     let path = Path::new(spec);
-    if !path.exists() && !spec.contains(['/', '\\']) && !spec.ends_with(".yaml") && !spec.ends_with(".yml") {
+    if !path.exists()
+        && !spec.contains(['/', '\\'])
+        && !spec.ends_with(".yaml")
+        && !spec.ends_with(".yml")
+    {
         let ids: Vec<&str> = BUNDLED.iter().map(|b| b.id).collect();
         return Err(AppError::Usage(format!(
             "no bundled rule set '{spec}' and no such file (bundled: {}; see `sij-screen rules`)",
@@ -64,7 +71,11 @@ pub fn compile_text(name: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let (rules, diags) = validate::compile(&doc, text);
     let diags = Diagnostics::new(name, diags);
     match rules {
-        Some(rules) => Ok(Loaded { rules, name: name.to_string(), warnings: diags }),
+        Some(rules) => Ok(Loaded {
+            rules,
+            name: name.to_string(),
+            warnings: diags,
+        }),
         None => Err(diags),
     }
 }

@@ -115,7 +115,8 @@ mod tests {
 
     #[test]
     fn top_level_run_flags_work_without_the_subcommand() {
-        let cli = Cli::try_parse_from(["sij-screen", "--answers", "x.yaml", "-f", "json"]).expect("parses");
+        let cli = Cli::try_parse_from(["sij-screen", "--answers", "x.yaml", "-f", "json"])
+            .expect("parses");
         assert_eq!(cli.run.format, Format::Json);
     }
 }

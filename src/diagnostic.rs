@@ -29,7 +29,10 @@ impl Pos {
 
 impl From<Location> for Pos {
     fn from(l: Location) -> Self {
-        Pos { line: l.line(), column: l.column() }
+        Pos {
+            line: l.line(),
+            column: l.column(),
+        }
     }
 }
 
@@ -43,16 +46,27 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, pos, message: message.into() }
+        Diagnostic {
+            severity: Severity::Error,
+            pos,
+            message: message.into(),
+        }
     }
 
     pub fn warning(pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, pos, message: message.into() }
+        Diagnostic {
+            severity: Severity::Warning,
+            pos,
+            message: message.into(),
+        }
     }
 
     /// Renders as `file:line:col: error: message`.
     pub fn display<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
-        DisplayDiagnostic { file, diagnostic: self }
+        DisplayDiagnostic {
+            file,
+            diagnostic: self,
+        }
     }
 }
 
@@ -68,7 +82,11 @@ impl fmt::Display for DisplayDiagnostic<'_> {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {severity}: {}", self.file, d.pos.line, d.pos.column, d.message)
+        write!(
+            f,
+            "{}:{}:{}: {severity}: {}",
+            self.file, d.pos.line, d.pos.column, d.message
+        )
     }
 }
 
@@ -83,11 +101,17 @@ impl Diagnostics {
     pub fn new(file: impl Into<String>, mut items: Vec<Diagnostic>) -> Self {
         items.sort_by(|a, b| (a.pos, a.severity).cmp(&(b.pos, b.severity)));
         items.dedup();
-        Diagnostics { file: file.into(), items }
+        Diagnostics {
+            file: file.into(),
+            items,
+        }
     }
 
     pub fn errors(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
@@ -117,8 +141,17 @@ mod tests {
 
     #[test]
     fn renders_like_a_compiler() {
-        let d = Diagnostic::error(Pos { line: 12, column: 7 }, "unknown question 'foo'");
-        assert_eq!(d.display("rules/x.yaml").to_string(), "rules/x.yaml:12:7: error: unknown question 'foo'");
+        let d = Diagnostic::error(
+            Pos {
+                line: 12,
+                column: 7,
+            },
+            "unknown question 'foo'",
+        );
+        assert_eq!(
+            d.display("rules/x.yaml").to_string(),
+            "rules/x.yaml:12:7: error: unknown question 'foo'"
+        );
     }
 
     #[test]

@@ -39,12 +39,18 @@ pub enum InputError {
     PermissionDenied { path: String },
     #[error("{path}: is a directory, not a file")]
     IsDirectory { path: String },
-    #[error("{path}: not a regular file (a pipe, socket or device cannot be read as a rule set or answers file)")]
+    #[error(
+        "{path}: not a regular file (a pipe, socket or device cannot be read as a rule set or answers file)"
+    )]
     NotRegularFile { path: String },
     #[error("{path}: larger than the limit of {} MiB", limit / (1024 * 1024))]
     TooLarge { path: String, limit: u64 },
     #[error("{path}:{line}:{column}: not valid UTF-8 text")]
-    NotUtf8 { path: String, line: u64, column: u64 },
+    NotUtf8 {
+        path: String,
+        line: u64,
+        column: u64,
+    },
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
 }

@@ -45,12 +45,16 @@ impl Outcome {
             Outcome::RedFlag => {
                 "RED FLAG: a sign of possible serious pathology is present. Stop: this needs urgent medical evaluation, not SI joint fusion screening."
             }
-            Outcome::Excluded => "EXCLUDED: an exclusion criterion applies, so the patient does not meet this rule set's criteria.",
+            Outcome::Excluded => {
+                "EXCLUDED: an exclusion criterion applies, so the patient does not meet this rule set's criteria."
+            }
             Outcome::NotMet => "NOT MET: at least one indication is not met under this rule set.",
             Outcome::Incomplete => {
                 "INCOMPLETE: nothing rules the patient out so far, but some criteria cannot be decided until the unknowns below are assessed."
             }
-            Outcome::Met => "MET: every criterion of this rule set is met and no exclusion or red flag applies.",
+            Outcome::Met => {
+                "MET: every criterion of this rule set is met and no exclusion or red flag applies."
+            }
         }
     }
 }
@@ -70,12 +74,16 @@ pub struct Evaluation {
 impl Evaluation {
     /// Asked questions with no answer at all.
     pub fn unanswered(&self) -> Vec<QuestionIdx> {
-        (0..self.answers.len()).filter(|&i| self.asked[i] && self.answers[i] == Answer::Unanswered).collect()
+        (0..self.answers.len())
+            .filter(|&i| self.asked[i] && self.answers[i] == Answer::Unanswered)
+            .collect()
     }
 
     /// Asked questions answered "unknown / not assessed".
     pub fn not_assessed(&self) -> Vec<QuestionIdx> {
-        (0..self.answers.len()).filter(|&i| self.asked[i] && self.answers[i] == Answer::Unknown).collect()
+        (0..self.answers.len())
+            .filter(|&i| self.asked[i] && self.answers[i] == Answer::Unknown)
+            .collect()
     }
 }
 
@@ -87,12 +95,22 @@ impl RuleSet {
         let mut asked = vec![true; self.questions.len()];
         let mut holds = vec![Tri::Unknown; self.criteria.len()];
         let outcome = self.evaluate_into(&mut answers, &mut asked, &mut holds);
-        Evaluation { answers, asked, holds, outcome }
+        Evaluation {
+            answers,
+            asked,
+            holds,
+            outcome,
+        }
     }
 
     /// Evaluates in place into caller-owned buffers (no allocation), for
     /// callers that evaluate many cases. `answers` is rewritten by skip logic.
-    pub fn evaluate_into(&self, answers: &mut [Answer], asked: &mut [bool], holds: &mut [Tri]) -> Outcome {
+    pub fn evaluate_into(
+        &self,
+        answers: &mut [Answer],
+        asked: &mut [bool],
+        holds: &mut [Tri],
+    ) -> Outcome {
         self.apply_skip_logic(answers, asked);
         for &ci in &self.eval_order {
             holds[ci] = self.eval(self.criteria[ci].root, answers, holds);
@@ -127,7 +145,10 @@ impl RuleSet {
     /// The outcome, by precedence.
     pub fn outcome(&self, holds: &[Tri]) -> Outcome {
         let any = |kind: CriterionKind, value: Tri| {
-            self.criteria.iter().zip(holds).any(|(c, &h)| c.kind == kind && h == value)
+            self.criteria
+                .iter()
+                .zip(holds)
+                .any(|(c, &h)| c.kind == kind && h == value)
         };
         if any(CriterionKind::RedFlag, Tri::True) {
             Outcome::RedFlag
@@ -216,7 +237,11 @@ impl RuleSet {
     pub fn deciding_questions(&self, ci: usize, eval: &Evaluation) -> Vec<QuestionIdx> {
         let mut seen = vec![false; self.questions.len()];
         self.decide(self.criteria[ci].root, eval, &mut seen, 0);
-        seen.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| i).collect()
+        seen.iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| i)
+            .collect()
     }
 
     fn decide(&self, id: NodeId, ev: &Evaluation, seen: &mut [bool], depth: usize) {
@@ -230,7 +255,13 @@ impl RuleSet {
                 // The parts that forced the value; when every part agrees
                 // (all true / any false), all of them.
                 let forcing = if is_all { Tri::False } else { Tri::True };
-                let want = if value == Tri::Unknown { Tri::Unknown } else if value == forcing { forcing } else { value };
+                let want = if value == Tri::Unknown {
+                    Tri::Unknown
+                } else if value == forcing {
+                    forcing
+                } else {
+                    value
+                };
                 for &k in self.kids(r) {
                     if self.eval(k, &ev.answers, &ev.holds) == want {
                         self.decide(k, ev, seen, depth + 1);
@@ -272,7 +303,9 @@ impl RuleSet {
             (Answer::Yes | Answer::No, QuestionKind::YesNo) => true,
             (Answer::Number(v), QuestionKind::Number(spec)) => spec.check(v).is_none(),
             (Answer::Choice(i), QuestionKind::SingleChoice(o)) => (i as usize) < o.len(),
-            (Answer::Multi(bits), QuestionKind::MultipleChoice(o)) => o.len() >= 64 || bits >> o.len() == 0,
+            (Answer::Multi(bits), QuestionKind::MultipleChoice(o)) => {
+                o.len() >= 64 || bits >> o.len() == 0
+            }
             _ => false,
         }
     }

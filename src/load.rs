@@ -54,9 +54,15 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             .lock()
             .take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut buf)
-            .map_err(|source| InputError::Io { path: shown.clone(), source })?;
+            .map_err(|source| InputError::Io {
+                path: shown.clone(),
+                source,
+            })?;
         if buf.len() as u64 > MAX_FILE_BYTES {
-            return Err(InputError::TooLarge { path: shown, limit: MAX_FILE_BYTES });
+            return Err(InputError::TooLarge {
+                path: shown,
+                limit: MAX_FILE_BYTES,
+            });
         }
         buf
     } else {
@@ -70,7 +76,10 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             return Err(InputError::NotRegularFile { path: shown });
         }
         if meta.len() > MAX_FILE_BYTES {
-            return Err(InputError::TooLarge { path: shown, limit: MAX_FILE_BYTES });
+            return Err(InputError::TooLarge {
+                path: shown,
+                limit: MAX_FILE_BYTES,
+            });
         }
         let file = fs::File::open(path).map_err(|source| InputError::from_io(&shown, source))?;
         let mut buf = Vec::with_capacity(meta.len() as usize);
@@ -79,7 +88,10 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             .read_to_end(&mut buf)
             .map_err(|source| InputError::from_io(&shown, source))?;
         if buf.len() as u64 > MAX_FILE_BYTES {
-            return Err(InputError::TooLarge { path: shown, limit: MAX_FILE_BYTES });
+            return Err(InputError::TooLarge {
+                path: shown,
+                limit: MAX_FILE_BYTES,
+            });
         }
         buf
     };
@@ -93,7 +105,11 @@ pub fn decode_utf8(path: &str, bytes: Vec<u8>) -> Result<String, InputError> {
         let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
         let last_line = valid.rsplit(|&b| b == b'\n').next().unwrap_or(valid);
         let column = String::from_utf8_lossy(last_line).chars().count() as u64 + 1;
-        InputError::NotUtf8 { path: path.to_string(), line, column }
+        InputError::NotUtf8 {
+            path: path.to_string(),
+            line,
+            column,
+        }
     })
 }
 
@@ -101,10 +117,16 @@ pub fn decode_utf8(path: &str, bytes: Vec<u8>) -> Result<String, InputError> {
 /// into a positioned diagnostic.
 pub fn parse_yaml<T: DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(Pos { line: 1, column: 1 }, "the file is empty"));
+        return Err(Diagnostic::error(
+            Pos { line: 1, column: 1 },
+            "the file is empty",
+        ));
     }
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
-        let pos = e.location().map(Pos::from).unwrap_or(Pos { line: 1, column: 1 });
+        let pos = e
+            .location()
+            .map(Pos::from)
+            .unwrap_or(Pos { line: 1, column: 1 });
         Diagnostic::error(pos, plain_message(&e))
     })
 }
@@ -115,7 +137,11 @@ fn plain_message(e: &serde_saphyr::Error) -> String {
     let mut opts = serde_saphyr::RenderOptions::default();
     opts.snippets = SnippetMode::Off;
     let rendered = e.render_with_options(opts);
-    let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("invalid YAML").trim();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid YAML")
+        .trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
     // "line 2 column 1: message" or "message at line 2, column 1"
     let msg = match first.split_once(": ") {
@@ -126,6 +152,8 @@ fn plain_message(e: &serde_saphyr::Error) -> String {
         Some(i) => &msg[..i],
         None => msg,
     };
+    // Advice addressed to programmers embedding the library, not to authors.
+    let msg = msg.split(", set DuplicateKeyPolicy").next().unwrap_or(msg);
     let mut msg = msg.trim().to_string();
     if msg.contains("budget") || msg.contains("Budget") {
         msg.push_str(" (a safety limit for YAML input; see `Resource limits` in the README)");
@@ -175,7 +203,11 @@ mod tests {
             ));
         }
         let e = parse_yaml::<serde_json::Value>(&y).expect_err("bomb");
-        assert!(e.message.contains("limit") || e.message.contains("budget"), "{}", e.message);
+        assert!(
+            e.message.contains("limit") || e.message.contains("budget"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -141,7 +141,11 @@ mod tests {
             (2, 1, 1, U),
         ];
         for (n, t, u, want) in table {
-            assert_eq!(Tri::at_least(n, t, u), want, "{n} of: {t} true, {u} unknown");
+            assert_eq!(
+                Tri::at_least(n, t, u),
+                want,
+                "{n} of: {t} true, {u} unknown"
+            );
         }
     }
 

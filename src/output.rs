@@ -17,7 +17,10 @@ pub fn stdout(text: &str) -> Result<(), AppError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(AppError::Write { path: "standard output".into(), source: e }),
+        Err(e) => Err(AppError::Write {
+            path: "standard output".into(),
+            source: e,
+        }),
     }
 }
 
@@ -25,18 +28,31 @@ pub fn stdout(text: &str) -> Result<(), AppError> {
 /// new one, never a mixture.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), AppError> {
     let shown = path.display().to_string();
-    let err = |source: io::Error| AppError::Write { path: shown.clone(), source };
+    let err = |source: io::Error| AppError::Write {
+        path: shown.clone(),
+        source,
+    };
     if path.is_dir() {
-        return Err(err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory")));
+        return Err(err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory",
+        )));
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(err(io::Error::new(io::ErrorKind::NotFound, format!("directory {} does not exist", dir.display()))));
+        return Err(err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("directory {} does not exist", dir.display()),
+        )));
     }
-    let mut tmp = tempfile::Builder::new().prefix(".sij-screen-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".sij-screen-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(err)?;
     tmp.write_all(text.as_bytes()).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
@@ -56,8 +72,19 @@ pub fn use_color(when: ColorWhen, is_terminal: bool) -> bool {
 /// terminal's width; plain ASCII at 100 columns otherwise.
 pub fn stdout_style(when: ColorWhen) -> Style {
     let tty = io::stdout().is_terminal();
-    let width = if tty { console::Term::stdout().size_checked().map(|(_, w)| w).unwrap_or(100) } else { 100 };
-    Style { utf8: tty, color: use_color(when, tty), width }
+    let width = if tty {
+        console::Term::stdout()
+            .size_checked()
+            .map(|(_, w)| w)
+            .unwrap_or(100)
+    } else {
+        100
+    };
+    Style {
+        utf8: tty,
+        color: use_color(when, tty),
+        width,
+    }
 }
 
 #[cfg(test)]
@@ -71,7 +98,10 @@ mod tests {
         write_atomic(&path, "one\n").expect("first write");
         write_atomic(&path, "two\n").expect("second write");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "two\n");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("ls").map(|e| e.expect("entry").file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{names:?}");
     }
 

@@ -137,14 +137,22 @@ impl NumberSpec {
         let below = self.min.is_some_and(|m| value < m);
         let above = self.max.is_some_and(|m| value > m);
         if below || above {
-            return Some(format!("{} is outside the range {}", fmt_num(value), self.range_text()));
+            return Some(format!(
+                "{} is outside the range {}",
+                fmt_num(value),
+                self.range_text()
+            ));
         }
         None
     }
 
     /// "0 to 100 percent", "at least 0 months", "any number".
     pub fn range_text(&self) -> String {
-        let unit = self.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+        let unit = self
+            .unit
+            .as_deref()
+            .map(|u| format!(" {u}"))
+            .unwrap_or_default();
         match (self.min, self.max) {
             (Some(lo), Some(hi)) => format!("{} to {}{unit}", fmt_num(lo), fmt_num(hi)),
             (Some(lo), None) => format!("at least {}{unit}", fmt_num(lo)),
@@ -210,8 +218,16 @@ impl RuleSet {
         nodes: Vec<Node>,
         children: Vec<NodeId>,
     ) -> Self {
-        let question_index = questions.iter().enumerate().map(|(i, q)| (q.id.clone(), i)).collect();
-        let criterion_index = criteria.iter().enumerate().map(|(i, c)| (c.id.clone(), i)).collect();
+        let question_index = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        let criterion_index = criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
         RuleSet {
             meta,
             sections,
@@ -243,7 +259,9 @@ impl RuleSet {
 
     /// The source citations of a criterion or question, by index.
     pub fn source_ids(&self, idx: &[usize]) -> Vec<&str> {
-        idx.iter().map(|&i| self.meta.sources[i].id.as_str()).collect()
+        idx.iter()
+            .map(|&i| self.meta.sources[i].id.as_str())
+            .collect()
     }
 
     /// Every question a condition reads, directly or through the criteria it
@@ -251,7 +269,11 @@ impl RuleSet {
     pub fn questions_read(&self, root: NodeId) -> Vec<QuestionIdx> {
         let mut seen = vec![false; self.questions.len()];
         self.mark_questions(root, &mut seen);
-        seen.iter().enumerate().filter(|(_, s)| **s).map(|(i, _)| i).collect()
+        seen.iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| i)
+            .collect()
     }
 
     fn mark_questions(&self, id: NodeId, seen: &mut [bool]) {
@@ -280,16 +302,35 @@ mod tests {
 
     #[test]
     fn number_spec_checks_range_and_integers() {
-        let spec = NumberSpec { min: Some(0.0), max: Some(100.0), unit: Some("percent".into()), integer: false };
+        let spec = NumberSpec {
+            min: Some(0.0),
+            max: Some(100.0),
+            unit: Some("percent".into()),
+            integer: false,
+        };
         assert_eq!(spec.check(75.0), None);
         assert_eq!(spec.check(0.0), None);
         assert_eq!(spec.check(100.0), None);
-        assert_eq!(spec.check(150.0).as_deref(), Some("150 is outside the range 0 to 100 percent"));
+        assert_eq!(
+            spec.check(150.0).as_deref(),
+            Some("150 is outside the range 0 to 100 percent")
+        );
         assert!(spec.check(f64::NAN).is_some());
         assert!(spec.check(f64::INFINITY).is_some());
-        let months = NumberSpec { min: Some(0.0), max: None, unit: Some("months".into()), integer: true };
-        assert_eq!(months.check(-1.0).as_deref(), Some("-1 is outside the range at least 0 months"));
-        assert_eq!(months.check(6.5).as_deref(), Some("6.5 is not a whole number"));
+        let months = NumberSpec {
+            min: Some(0.0),
+            max: None,
+            unit: Some("months".into()),
+            integer: true,
+        };
+        assert_eq!(
+            months.check(-1.0).as_deref(),
+            Some("-1 is outside the range at least 0 months")
+        );
+        assert_eq!(
+            months.check(6.5).as_deref(),
+            Some("6.5 is not a whole number")
+        );
     }
 
     #[test]

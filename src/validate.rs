@@ -11,8 +11,8 @@ use sha2::{Digest, Sha256};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::model::{self, Condition, CriterionKind, QuestionType, RuleSetDoc};
 use crate::ruleset::{
-    ChoiceOption, Criterion, CriterionIdx, MAX_MULTI_OPTIONS, Meta, Node, NodeId, NumberSpec, Question,
-    QuestionIdx, QuestionKind, Range32, RuleSet, SectionInfo, SourceInfo,
+    ChoiceOption, Criterion, CriterionIdx, MAX_MULTI_OPTIONS, Meta, Node, NodeId, NumberSpec,
+    Question, QuestionIdx, QuestionKind, Range32, RuleSet, SectionInfo, SourceInfo,
 };
 
 /// The answer word reserved for "not assessed"; no option may use it.
@@ -33,8 +33,12 @@ pub fn valid_id(s: &str) -> bool {
 pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic>) {
     let mut cx = Compiler::default();
     let meta = cx.meta(doc, text);
-    let source_idx: HashMap<&str, usize> =
-        meta.sources.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let source_idx: HashMap<&str, usize> = meta
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
 
     // Questions, in order, across sections.
     let mut sections = Vec::new();
@@ -50,7 +54,10 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
             if let Some(&first) = cx.question_idx.get(q.id.value.as_str()) {
                 cx.error(
                     Pos::of(&q.id),
-                    format!("duplicate question id '{}' (first defined at line {})", q.id.value, question_pos[first].line),
+                    format!(
+                        "duplicate question id '{}' (first defined at line {})",
+                        q.id.value, question_pos[first].line
+                    ),
                 );
             } else {
                 cx.question_idx.insert(q.id.value.clone(), questions.len());
@@ -71,7 +78,10 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
             question_pos.push(Pos::of(&q.id));
         }
         if section.questions.is_empty() {
-            cx.error(Pos::of(&section.id), format!("section '{}' has no questions", section.id.value));
+            cx.error(
+                Pos::of(&section.id),
+                format!("section '{}' has no questions", section.id.value),
+            );
         }
         sections.push(SectionInfo {
             id: section.id.value.clone(),
@@ -88,7 +98,8 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
     for c in &doc.criteria {
         cx.check_id(&c.id, "criterion");
         if cx.unique(&mut criterion_seen, &c.id, "criterion") {
-            cx.criterion_idx.insert(c.id.value.clone(), cx.criterion_idx.len());
+            cx.criterion_idx
+                .insert(c.id.value.clone(), cx.criterion_idx.len());
         }
     }
     if doc.criteria.is_empty() {
@@ -118,7 +129,10 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
         edges.push(std::mem::take(&mut cx.refs));
         let sources = cx.resolve_sources(&c.sources, &source_idx);
         if c.sources.is_empty() {
-            cx.warning(Pos::of(&c.id), format!("criterion '{}' cites no source", c.id.value));
+            cx.warning(
+                Pos::of(&c.id),
+                format!("criterion '{}' cites no source", c.id.value),
+            );
         }
         criteria.push(Criterion {
             id: c.id.value.clone(),
@@ -134,15 +148,33 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
     let eval_order = cx.order_criteria(&criteria, &edges);
 
     // Warnings that need the whole picture.
-    cx.warn_unused_questions(&questions, &question_pos, &criteria);
+    // (An unresolved reference makes its question look unused: only warn
+    // once the references resolve, so warnings never echo an error.)
+    if !cx
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    {
+        cx.warn_unused_questions(&questions, &question_pos, &criteria);
+    }
     cx.warn_red_flags_late(&questions, &question_pos, &criteria);
 
     let diagnostics = std::mem::take(&mut cx.diagnostics);
-    let has_errors = diagnostics.iter().any(|d| d.severity == crate::diagnostic::Severity::Error);
+    let has_errors = diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error);
     if has_errors {
         return (None, diagnostics);
     }
-    let rs = RuleSet::new(meta, sections, questions, criteria, eval_order, cx.nodes, cx.children);
+    let rs = RuleSet::new(
+        meta,
+        sections,
+        questions,
+        criteria,
+        eval_order,
+        cx.nodes,
+        cx.children,
+    );
     (Some(rs), diagnostics)
 }
 
@@ -192,10 +224,21 @@ impl Compiler {
     }
 
     /// Records `id` in `seen`; reports a duplicate and returns false if it was there.
-    fn unique<'a>(&mut self, seen: &mut HashMap<&'a str, Pos>, id: &'a model::Id, what: &str) -> bool {
+    fn unique<'a>(
+        &mut self,
+        seen: &mut HashMap<&'a str, Pos>,
+        id: &'a model::Id,
+        what: &str,
+    ) -> bool {
         if let Some(first) = seen.get(id.value.as_str()) {
             let line = first.line;
-            self.error(Pos::of(id), format!("duplicate {what} id '{}' (first defined at line {line})", id.value));
+            self.error(
+                Pos::of(id),
+                format!(
+                    "duplicate {what} id '{}' (first defined at line {line})",
+                    id.value
+                ),
+            );
             false
         } else {
             seen.insert(&id.value, Pos::of(id));
@@ -211,7 +254,10 @@ impl Compiler {
         if !is_iso_date(&doc.review.date.value) {
             self.error(
                 Pos::of(&doc.review.date),
-                format!("review date '{}' is not a date in the form YYYY-MM-DD", doc.review.date.value),
+                format!(
+                    "review date '{}' is not a date in the form YYYY-MM-DD",
+                    doc.review.date.value
+                ),
             );
         }
         let mut seen = HashMap::new();
@@ -289,7 +335,10 @@ impl Compiler {
                 if let (Some(lo), Some(hi)) = (&q.min, &q.max)
                     && lo.value > hi.value
                 {
-                    self.error(Pos::of(hi), format!("max ({}) is below min ({})", hi.value, lo.value));
+                    self.error(
+                        Pos::of(hi),
+                        format!("max ({}) is below min ({})", hi.value, lo.value),
+                    );
                 }
                 QuestionKind::Number(NumberSpec {
                     min,
@@ -300,7 +349,10 @@ impl Compiler {
             }
             QuestionType::SingleChoice | QuestionType::MultipleChoice => {
                 let Some(opts) = &q.options else {
-                    self.error(Pos::of(&q.kind), format!("choice question '{}' needs `options`", q.id.value));
+                    self.error(
+                        Pos::of(&q.kind),
+                        format!("choice question '{}' needs `options`", q.id.value),
+                    );
                     return QuestionKind::SingleChoice(Vec::new());
                 };
                 if opts.value.len() < 2 {
@@ -317,13 +369,19 @@ impl Compiler {
                     self.check_id(&o.id, "option");
                     self.unique(&mut seen, &o.id, "option");
                     if o.id.value == UNKNOWN_WORD {
-                        self.error(Pos::of(&o.id), "option id 'unknown' is reserved for \"not assessed\"");
+                        self.error(
+                            Pos::of(&o.id),
+                            "option id 'unknown' is reserved for \"not assessed\"",
+                        );
                     }
                 }
                 let list = opts
                     .value
                     .iter()
-                    .map(|o| ChoiceOption { id: o.id.value.clone(), label: o.label.clone() })
+                    .map(|o| ChoiceOption {
+                        id: o.id.value.clone(),
+                        label: o.label.clone(),
+                    })
                     .collect();
                 if ty == QuestionType::SingleChoice {
                     QuestionKind::SingleChoice(list)
@@ -343,36 +401,60 @@ impl Compiler {
         let ids: Vec<NodeId> = items.iter().map(|c| self.condition(c)).collect();
         let start = self.children.len() as u32;
         self.children.extend(ids);
-        Range32 { start, end: self.children.len() as u32 }
+        Range32 {
+            start,
+            end: self.children.len() as u32,
+        }
     }
 
     /// Compiles one condition into the arena, reporting what is wrong with it.
     fn condition(&mut self, c: &Condition) -> NodeId {
         let node = match c {
             Condition::All(items) | Condition::Any(items) => {
-                let word = if matches!(c, Condition::All(_)) { "all" } else { "any" };
+                let word = if matches!(c, Condition::All(_)) {
+                    "all"
+                } else {
+                    "any"
+                };
                 if items.value.is_empty() {
-                    self.error(Pos::of(items), format!("`{word}` needs at least one condition"));
+                    self.error(
+                        Pos::of(items),
+                        format!("`{word}` needs at least one condition"),
+                    );
                 }
                 let r = self.list(&items.value);
-                if matches!(c, Condition::All(_)) { Node::All(r) } else { Node::Any(r) }
+                if matches!(c, Condition::All(_)) {
+                    Node::All(r)
+                } else {
+                    Node::Any(r)
+                }
             }
             Condition::Not(inner) => Node::Not(self.condition(inner)),
             Condition::AtLeast(a) => {
                 let len = a.of.value.len() as u32;
                 if a.n.value == 0 {
-                    self.error(Pos::of(&a.n), "`at_least` needs n of 1 or more (n: 0 always holds)");
+                    self.error(
+                        Pos::of(&a.n),
+                        "`at_least` needs n of 1 or more (n: 0 always holds)",
+                    );
                 } else if a.n.value > len {
                     self.error(
                         Pos::of(&a.n),
-                        format!("`at_least` asks for {} of only {len} conditions, so it can never hold", a.n.value),
+                        format!(
+                            "`at_least` asks for {} of only {len} conditions, so it can never hold",
+                            a.n.value
+                        ),
                     );
                 }
                 let of = self.list(&a.of.value);
                 Node::AtLeast { n: a.n.value, of }
             }
             Condition::Yes(q) | Condition::No(q) => {
-                let word = if matches!(c, Condition::Yes(_)) { "yes" } else { "no" };
+                let word = if matches!(c, Condition::Yes(_)) {
+                    "yes"
+                } else {
+                    "no"
+                };
                 match self.question(q) {
                     Some((qi, QuestionKind::YesNo)) => {
                         if word == "yes" {
@@ -385,7 +467,11 @@ impl Compiler {
                         let hint = hint_for(&kind);
                         self.error(
                             Pos::of(q),
-                            format!("`{word}` needs a yes/no question, but '{}' is a {} question{hint}", q.value, kind.name()),
+                            format!(
+                                "`{word}` needs a yes/no question, but '{}' is a {} question{hint}",
+                                q.value,
+                                kind.name()
+                            ),
                         );
                         Node::Known(0)
                     }
@@ -405,10 +491,15 @@ impl Compiler {
                     Some((qi, kind)) => {
                         let fits = matches!(
                             (&kind, want_multi),
-                            (QuestionKind::SingleChoice(_), false) | (QuestionKind::MultipleChoice(_), true)
+                            (QuestionKind::SingleChoice(_), false)
+                                | (QuestionKind::MultipleChoice(_), true)
                         );
                         if !fits {
-                            let needed = if want_multi { "multiple-choice" } else { "single-choice" };
+                            let needed = if want_multi {
+                                "multiple-choice"
+                            } else {
+                                "single-choice"
+                            };
                             let hint = hint_for(&kind);
                             self.error(
                                 Pos::of(&r.question),
@@ -429,7 +520,8 @@ impl Compiler {
                                     }
                                 }
                                 None => {
-                                    let known: Vec<&str> = kind.options().iter().map(|o| o.id.as_str()).collect();
+                                    let known: Vec<&str> =
+                                        kind.options().iter().map(|o| o.id.as_str()).collect();
                                     self.error(
                                         Pos::of(&r.option),
                                         format!(
@@ -485,7 +577,10 @@ impl Compiler {
                     if !v.is_finite() || v < 0.0 || v > opts.len() as f64 {
                         self.error(
                             Pos::of(&cmp.value),
-                            format!("count {v} is outside 0 to {} (the number of options)", opts.len()),
+                            format!(
+                                "count {v} is outside 0 to {} (the number of options)",
+                                opts.len()
+                            ),
                         );
                     }
                     Node::Count(qi, cmp.op, v)
@@ -535,7 +630,10 @@ impl Compiler {
         };
         if let Context::AskWhen { question } = self.context {
             if qi == question {
-                self.error(Pos::of(id), format!("skip logic of '{}' refers to the question itself", id.value));
+                self.error(
+                    Pos::of(id),
+                    format!("skip logic of '{}' refers to the question itself", id.value),
+                );
                 return None;
             }
             if qi > question {
@@ -553,7 +651,11 @@ impl Compiler {
     }
 
     /// A topological order of criteria; reports each cycle once.
-    fn order_criteria(&mut self, criteria: &[Criterion], edges: &[Vec<(CriterionIdx, Pos)>]) -> Vec<CriterionIdx> {
+    fn order_criteria(
+        &mut self,
+        criteria: &[Criterion],
+        edges: &[Vec<(CriterionIdx, Pos)>],
+    ) -> Vec<CriterionIdx> {
         #[derive(Clone, Copy, PartialEq)]
         enum Mark {
             New,
@@ -580,12 +682,18 @@ impl Compiler {
                         }
                         Mark::Active => {
                             let from = stack.iter().position(|&(c, _)| c == to).unwrap_or(0);
-                            let mut path: Vec<&str> = stack[from..].iter().map(|&(c, _)| criteria[c].id.as_str()).collect();
+                            let mut path: Vec<&str> = stack[from..]
+                                .iter()
+                                .map(|&(c, _)| criteria[c].id.as_str())
+                                .collect();
                             path.push(criteria[to].id.as_str());
                             let msg = if to == node {
                                 format!("criterion '{}' refers to itself", criteria[to].id)
                             } else {
-                                format!("criteria refer to each other in a cycle: {}", path.join(" -> "))
+                                format!(
+                                    "criteria refer to each other in a cycle: {}",
+                                    path.join(" -> ")
+                                )
                             };
                             self.error(pos, msg);
                         }
@@ -601,7 +709,12 @@ impl Compiler {
         order
     }
 
-    fn warn_unused_questions(&mut self, questions: &[Question], pos: &[Pos], criteria: &[Criterion]) {
+    fn warn_unused_questions(
+        &mut self,
+        questions: &[Question],
+        pos: &[Pos],
+        criteria: &[Criterion],
+    ) {
         let mut used = vec![false; questions.len()];
         let mut roots: Vec<NodeId> = criteria.iter().map(|c| c.root).collect();
         roots.extend(questions.iter().filter_map(|q| q.ask_when));
@@ -630,7 +743,13 @@ impl Compiler {
         }
         for (i, q) in questions.iter().enumerate() {
             if !used[i] {
-                self.warning(pos[i], format!("question '{}' is not used by any criterion or skip logic", q.id));
+                self.warning(
+                    pos[i],
+                    format!(
+                        "question '{}' is not used by any criterion or skip logic",
+                        q.id
+                    ),
+                );
             }
         }
     }
@@ -688,7 +807,9 @@ fn is_iso_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
         && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
 }
@@ -696,10 +817,12 @@ fn is_iso_date(s: &str) -> bool {
 /// Lower-case hex SHA-256.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]
@@ -726,6 +849,9 @@ mod tests {
 
     #[test]
     fn sha256_of_empty_input() {
-        assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
     }
 }

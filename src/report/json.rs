@@ -68,7 +68,14 @@ pub fn render(s: &Summary) -> String {
                 label: &c.label,
                 holds: c.holds,
                 status: status_word(c.kind, c.holds),
-                decided_by: c.decided_by.iter().map(|(q, _, a)| DecidedBy { question: q, answer: a }).collect(),
+                decided_by: c
+                    .decided_by
+                    .iter()
+                    .map(|(q, _, a)| DecidedBy {
+                        question: q,
+                        answer: a,
+                    })
+                    .collect(),
                 sources: &c.sources,
             })
             .collect(),
@@ -76,7 +83,8 @@ pub fn render(s: &Summary) -> String {
         not_assessed: s.not_assessed.iter().map(|(id, _)| id.as_str()).collect(),
         disclaimer: &s.disclaimer,
     };
-    let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

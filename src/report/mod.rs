@@ -60,16 +60,26 @@ impl Summary {
                     .into_iter()
                     .map(|qi| {
                         let q = &rs.questions[qi];
-                        let shown = if ev.asked[qi] { ev.answers[qi].describe(q) } else { "(not asked)".into() };
+                        let shown = if ev.asked[qi] {
+                            ev.answers[qi].short(q)
+                        } else {
+                            "(not asked)".into()
+                        };
                         (q.id.clone(), q.text.clone(), shown)
                     })
                     .collect(),
-                sources: rs.source_ids(&c.sources).into_iter().map(String::from).collect(),
+                sources: rs
+                    .source_ids(&c.sources)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
                 if_not_met: c.if_not_met.clone(),
             })
             .collect();
         let pick = |list: Vec<usize>| {
-            list.into_iter().map(|qi| (rs.questions[qi].id.clone(), rs.questions[qi].text.clone())).collect()
+            list.into_iter()
+                .map(|qi| (rs.questions[qi].id.clone(), rs.questions[qi].text.clone()))
+                .collect()
         };
         Summary {
             rule_set_id: rs.meta.id.clone(),
@@ -105,7 +115,7 @@ pub fn status_word(kind: CriterionKind, holds: Tri) -> &'static str {
 pub fn is_adverse(kind: CriterionKind, holds: Tri) -> bool {
     matches!(
         (kind, holds),
-        (CriterionKind::RedFlag | CriterionKind::Exclusion, Tri::True) | (CriterionKind::Indication, Tri::False)
+        (CriterionKind::RedFlag | CriterionKind::Exclusion, Tri::True)
+            | (CriterionKind::Indication, Tri::False)
     )
 }
-

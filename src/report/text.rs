@@ -22,12 +22,20 @@ pub struct Style {
 
 impl Style {
     /// Plain ASCII, no colour, 100 columns: for files, pipes and tests.
-    pub const PLAIN: Style = Style { utf8: false, color: false, width: 100 };
+    pub const PLAIN: Style = Style {
+        utf8: false,
+        color: false,
+        width: 100,
+    };
 }
 
 fn table(style: Style) -> Table {
     let mut t = Table::new();
-    t.load_style(if style.utf8 { presets::UTF8_FULL_CONDENSED } else { presets::ASCII_FULL_CONDENSED });
+    t.load_style(if style.utf8 {
+        presets::UTF8_FULL_CONDENSED
+    } else {
+        presets::ASCII_FULL_CONDENSED
+    });
     t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_width(style.width.max(40));
     if style.color {
@@ -68,7 +76,11 @@ pub fn render(s: &Summary, style: Style) -> String {
         let decided = if c.decided_by.is_empty() {
             "-".to_string()
         } else {
-            c.decided_by.iter().map(|(id, _, a)| format!("{id}: {a}")).collect::<Vec<_>>().join("\n")
+            c.decided_by
+                .iter()
+                .map(|(id, _, a)| format!("{id} = {a}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         };
         t.add_row(vec![
             Cell::new(&c.label),
@@ -82,7 +94,11 @@ pub fn render(s: &Summary, style: Style) -> String {
     out.push('\n');
 
     let _ = writeln!(out, "Outcome: {}", s.outcome.plain());
-    let unmet: Vec<_> = s.criteria.iter().filter(|c| is_adverse(c.kind, c.holds) && !c.if_not_met.is_empty()).collect();
+    let unmet: Vec<_> = s
+        .criteria
+        .iter()
+        .filter(|c| is_adverse(c.kind, c.holds) && !c.if_not_met.is_empty())
+        .collect();
     if !unmet.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "What this means:");

@@ -151,9 +151,14 @@ impl<'a> Walk<'a> {
     /// (position of `qi`, estimated total): answered questions count, and so
     /// does every unanswered one whose skip logic is not already false.
     fn progress(&self, qi: QuestionIdx) -> (usize, usize) {
-        let answered = (0..self.answers.len()).filter(|&i| self.visited[i] && i != qi).count();
+        let answered = (0..self.answers.len())
+            .filter(|&i| self.visited[i] && i != qi)
+            .count();
         let remaining = (0..self.answers.len())
-            .filter(|&i| (!self.visited[i] || i == qi) && self.rules.would_ask(i, &self.answers) != Tri::False)
+            .filter(|&i| {
+                (!self.visited[i] || i == qi)
+                    && self.rules.would_ask(i, &self.answers) != Tri::False
+            })
             .count();
         (answered + 1, answered + remaining.max(1))
     }
@@ -163,7 +168,8 @@ impl<'a> Walk<'a> {
         let ev = self.rules.evaluate(&self.answers);
         let mut found = Vec::new();
         for (ci, c) in self.rules.criteria.iter().enumerate() {
-            if c.kind == CriterionKind::RedFlag && ev.holds[ci] == Tri::True && !self.announced[ci] {
+            if c.kind == CriterionKind::RedFlag && ev.holds[ci] == Tri::True && !self.announced[ci]
+            {
                 self.announced[ci] = true;
                 found.push(ci);
             }
@@ -178,7 +184,13 @@ impl<'a> Walk<'a> {
             .rules
             .deciding_questions(ci, &ev)
             .into_iter()
-            .map(|qi| format!("{} = {}", self.rules.questions[qi].id, ev.answers[qi].describe(&self.rules.questions[qi])))
+            .map(|qi| {
+                format!(
+                    "{} = {}",
+                    self.rules.questions[qi].id,
+                    ev.answers[qi].describe(&self.rules.questions[qi])
+                )
+            })
             .collect();
         let mut text = format!(
             "RED FLAG: {}.\nThis needs urgent medical evaluation; SI joint fusion screening should stop here.\nRaised by: {}",
@@ -272,13 +284,20 @@ impl<'a> Walk<'a> {
             .filter(|&qi| ev.asked[qi])
             .map(|qi| {
                 let q = &self.rules.questions[qi];
-                ReviewRow { question: qi, text: q.text.clone(), answer: self.answers[qi].describe(q) }
+                ReviewRow {
+                    question: qi,
+                    text: q.text.clone(),
+                    answer: self.answers[qi].describe(q),
+                }
             })
             .collect()
     }
 
     fn end(&self, stopped_by_red_flag: bool) -> WalkEnd {
-        WalkEnd { answers: self.answers.clone(), stopped_by_red_flag }
+        WalkEnd {
+            answers: self.answers.clone(),
+            stopped_by_red_flag,
+        }
     }
 }
 
@@ -318,7 +337,8 @@ mod tests {
         }
         fn ask(&mut self, ask: &Ask<'_>) -> Result<Reply, PromptError> {
             let id = ask.rules.questions[ask.question].id.clone();
-            self.asked.push((id.clone(), ask.current, ask.number, ask.about));
+            self.asked
+                .push((id.clone(), ask.current, ask.number, ask.about));
             let (want, reply) = self.replies.pop_front().ok_or(PromptError::Interrupted)?;
             assert_eq!(id, want, "asked {id}, script expected {want}");
             Ok(reply)
@@ -372,10 +392,17 @@ criteria:
     fn skip_logic_and_progress() {
         let rs = rules();
         let mut s = Script::default();
-        s.replies = VecDeque::from([("flag", ans(Answer::No)), ("done", ans(Answer::No)), ("other", ans(Answer::Yes))]);
+        s.replies = VecDeque::from([
+            ("flag", ans(Answer::No)),
+            ("done", ans(Answer::No)),
+            ("other", ans(Answer::Yes)),
+        ]);
         s.reviews = VecDeque::from([ReviewChoice::Finish]);
         let end = run(&rs, &mut s, false);
-        assert_eq!(end.answers, vec![Answer::No, Answer::No, Answer::Unanswered, Answer::Yes]);
+        assert_eq!(
+            end.answers,
+            vec![Answer::No, Answer::No, Answer::Unanswered, Answer::Yes]
+        );
         // pct is skipped once done = no, so the estimate drops from 4 to 3.
         let progress: Vec<_> = s.asked.iter().map(|a| (a.2, a.3)).collect();
         assert_eq!(progress, vec![(1, 4), (2, 4), (3, 3)]);
@@ -415,8 +442,14 @@ criteria:
         ]);
         s.reviews = VecDeque::from([ReviewChoice::Edit(1), ReviewChoice::Finish]);
         let end = run(&rs, &mut s, false);
-        assert_eq!(end.answers, vec![Answer::No, Answer::Yes, Answer::Number(60.0), Answer::Yes]);
-        assert_eq!(rs.evaluate(&end.answers).outcome, crate::evaluate::Outcome::Met);
+        assert_eq!(
+            end.answers,
+            vec![Answer::No, Answer::Yes, Answer::Number(60.0), Answer::Yes]
+        );
+        assert_eq!(
+            rs.evaluate(&end.answers).outcome,
+            crate::evaluate::Outcome::Met
+        );
     }
 
     #[test]
@@ -430,7 +463,11 @@ criteria:
         assert!(s.notices[0].contains("flag = yes"));
 
         let mut s = Script::default();
-        s.replies = VecDeque::from([("flag", ans(Answer::Yes)), ("done", ans(Answer::No)), ("other", ans(Answer::No))]);
+        s.replies = VecDeque::from([
+            ("flag", ans(Answer::Yes)),
+            ("done", ans(Answer::No)),
+            ("other", ans(Answer::No)),
+        ]);
         s.reviews = VecDeque::from([ReviewChoice::Finish]);
         let end = run(&rs, &mut s, true);
         assert!(!end.stopped_by_red_flag);
@@ -440,10 +477,18 @@ criteria:
     #[test]
     fn resume_skips_answered_questions() {
         let rs = rules();
-        let saved = vec![Answer::No, Answer::Yes, Answer::Unanswered, Answer::Unanswered];
+        let saved = vec![
+            Answer::No,
+            Answer::Yes,
+            Answer::Unanswered,
+            Answer::Unanswered,
+        ];
         let mut walk = Walk::new(&rs, Some(saved), false);
         let mut s = Script::default();
-        s.replies = VecDeque::from([("pct", ans(Answer::Number(10.0))), ("other", ans(Answer::Yes))]);
+        s.replies = VecDeque::from([
+            ("pct", ans(Answer::Number(10.0))),
+            ("other", ans(Answer::Yes)),
+        ]);
         s.reviews = VecDeque::from([ReviewChoice::Finish]);
         let end = walk.run::<()>(&mut s, &mut |_| Ok(())).expect("ends");
         assert_eq!(end.answers[2], Answer::Number(10.0));
@@ -454,7 +499,11 @@ criteria:
     fn every_change_is_handed_to_on_change() {
         let rs = rules();
         let mut s = Script::default();
-        s.replies = VecDeque::from([("flag", ans(Answer::No)), ("done", ans(Answer::No)), ("other", ans(Answer::No))]);
+        s.replies = VecDeque::from([
+            ("flag", ans(Answer::No)),
+            ("done", ans(Answer::No)),
+            ("other", ans(Answer::No)),
+        ]);
         s.reviews = VecDeque::from([ReviewChoice::Finish]);
         let mut saves = 0;
         Walk::new(&rs, None, false)

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use console::{Key, Term, style};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
@@ -34,15 +35,19 @@ fn interrupted_message(saved_to: Option<&Path>) -> String {
     }
 }
 
+/// Whether our handler owns SIGINT/SIGTERM (it prints and exits).
+static HANDLER: AtomicBool = AtomicBool::new(false);
+
 /// Installs the Ctrl-C / SIGTERM handler. It waits for any save in progress.
 fn install_interrupt_handler() {
-    let _ = ctrlc::set_handler(|| {
+    let installed = ctrlc::set_handler(|| {
         let guard = SAVE_STATE.lock().unwrap_or_else(|e| e.into_inner());
         let term = Term::stderr();
         let _ = term.show_cursor();
         eprintln!("\nsij-screen: {}", interrupted_message(guard.as_deref()));
         std::process::exit(Exit::Interrupted as i32);
     });
+    HANDLER.store(installed.is_ok(), Ordering::SeqCst);
 }
 
 /// Saves answers atomically while holding the lock the handler takes.
@@ -61,7 +66,9 @@ pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError
     let save_path = args.save.clone().or_else(|| args.resume.clone());
     if let Some(p) = &save_path {
         // Fail before the first question, not after the tenth answer.
-        let initial = resumed.clone().unwrap_or_else(|| vec![Answer::Unanswered; rules.questions.len()]);
+        let initial = resumed
+            .clone()
+            .unwrap_or_else(|| vec![Answer::Unanswered; rules.questions.len()]);
         save(p, rules, &initial)?;
         *SAVE_STATE.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.clone());
     }
@@ -76,10 +83,17 @@ pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError
         Ok(end) => end,
         Err(WalkError::Save(e)) => return Err(e),
         Err(WalkError::Prompt(PromptError::Interrupted)) => {
+            // console raised SIGINT as it returned: the handler is printing
+            // the message and exiting. Give it the stage, so it is said once.
+            if HANDLER.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_secs(3));
+            }
             let _ = Term::stderr().show_cursor();
             let state = SAVE_STATE.lock().unwrap_or_else(|e| e.into_inner());
             return Err(AppError::Interrupted(
-                interrupted_message(state.as_deref()).trim_start_matches("interrupted: ").to_string(),
+                interrupted_message(state.as_deref())
+                    .trim_start_matches("interrupted: ")
+                    .to_string(),
             ));
         }
         Err(WalkError::Prompt(PromptError::Io(e))) => {
@@ -90,7 +104,9 @@ pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError
     let ev = rules.evaluate(&end.answers);
     let summary = Summary::new(rules, &ev);
     let text = match args.format {
-        crate::cli::Format::Text => report::text::render(&summary, output::stdout_style(args.color)),
+        crate::cli::Format::Text => {
+            report::text::render(&summary, output::stdout_style(args.color))
+        }
         crate::cli::Format::Json => report::json::render(&summary),
     };
     eprintln!();
@@ -110,7 +126,9 @@ struct TermPrompter {
 
 impl std::fmt::Debug for TermPrompter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TermPrompter").field("color", &self.color).finish()
+        f.debug_struct("TermPrompter")
+            .field("color", &self.color)
+            .finish()
     }
 }
 
@@ -120,13 +138,25 @@ const BACK_LABEL: &str = "< Back to the previous question";
 
 fn map_err(e: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(io) = e;
-    if io.kind() == std::io::ErrorKind::Interrupted { PromptError::Interrupted } else { PromptError::Io(io) }
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        PromptError::Interrupted
+    } else {
+        PromptError::Io(io)
+    }
 }
 
 impl TermPrompter {
     fn new(color: bool) -> Self {
-        let theme: Box<dyn Theme> = if color { Box::new(ColorfulTheme::default()) } else { Box::new(SimpleTheme) };
-        TermPrompter { term: Term::stderr(), theme, color }
+        let theme: Box<dyn Theme> = if color {
+            Box::new(ColorfulTheme::default())
+        } else {
+            Box::new(SimpleTheme)
+        };
+        TermPrompter {
+            term: Term::stderr(),
+            theme,
+            color,
+        }
     }
 
     fn line(&self, text: &str) -> Result<(), PromptError> {
@@ -134,11 +164,19 @@ impl TermPrompter {
     }
 
     fn dim(&self, text: &str) -> String {
-        if self.color { style(text).dim().to_string() } else { text.to_string() }
+        if self.color {
+            style(text).dim().to_string()
+        } else {
+            text.to_string()
+        }
     }
 
     fn bold(&self, text: &str) -> String {
-        if self.color { style(text).bold().to_string() } else { text.to_string() }
+        if self.color {
+            style(text).bold().to_string()
+        } else {
+            text.to_string()
+        }
     }
 
     fn show_help(&self, rules: &RuleSet, qi: usize) -> Result<(), PromptError> {
@@ -162,7 +200,12 @@ impl TermPrompter {
     }
 
     /// A Select over `items`; `None` on Esc.
-    fn select(&self, prompt: &str, items: &[String], default: usize) -> Result<Option<usize>, PromptError> {
+    fn select(
+        &self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> Result<Option<usize>, PromptError> {
         Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(items)
@@ -209,7 +252,10 @@ impl Prompter for TermPrompter {
         let q = &rules.questions[qi];
         let section = &rules.sections[q.section].title;
         self.line("")?;
-        self.line(&self.dim(&format!("Question {} of about {} | {section}", ask.number, ask.about)))?;
+        self.line(&self.dim(&format!(
+            "Question {} of about {} | {section}",
+            ask.number, ask.about
+        )))?;
         if ask.teach {
             if !q.rationale.trim().is_empty() {
                 self.line(&format!("  Why: {}", q.rationale.trim()))?;
@@ -244,7 +290,11 @@ impl Prompter for TermPrompter {
     fn notice(&mut self, text: &str) -> Result<(), PromptError> {
         self.line("")?;
         for l in text.lines() {
-            let shown = if self.color { style(l).red().bold().to_string() } else { l.to_string() };
+            let shown = if self.color {
+                style(l).red().bold().to_string()
+            } else {
+                l.to_string()
+            };
             self.line(&shown)?;
         }
         Ok(())
@@ -256,8 +306,16 @@ impl TermPrompter {
     fn ask_choice(&self, ask: &Ask<'_>) -> Result<Option<Reply>, PromptError> {
         let q = &ask.rules.questions[ask.question];
         let (mut items, values): (Vec<String>, Vec<Answer>) = match &q.kind {
-            QuestionKind::YesNo => (vec!["Yes".into(), "No".into()], vec![Answer::Yes, Answer::No]),
-            kind => kind.options().iter().enumerate().map(|(i, o)| (o.label.clone(), Answer::Choice(i as u16))).unzip(),
+            QuestionKind::YesNo => (
+                vec!["Yes".into(), "No".into()],
+                vec![Answer::Yes, Answer::No],
+            ),
+            kind => kind
+                .options()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.label.clone(), Answer::Choice(i as u16)))
+                .unzip(),
         };
         let mut values = values;
         if q.allow_unknown {
@@ -286,7 +344,9 @@ impl TermPrompter {
             _ => 0,
         };
         let mut items: Vec<String> = opts.iter().map(|o| o.label.clone()).collect();
-        let mut checked: Vec<bool> = (0..opts.len()).map(|i| current_bits >> i & 1 == 1).collect();
+        let mut checked: Vec<bool> = (0..opts.len())
+            .map(|i| current_bits >> i & 1 == 1)
+            .collect();
         let unknown_at = items.len();
         if q.allow_unknown {
             items.push(UNKNOWN_LABEL.into());
@@ -297,13 +357,18 @@ impl TermPrompter {
         checked.push(false);
         loop {
             let picked = MultiSelect::with_theme(self.theme.as_ref())
-                .with_prompt(format!("{} (Space to tick, Enter when done, Esc: back)", q.text))
+                .with_prompt(format!(
+                    "{} (Space to tick, Enter when done, Esc: back)",
+                    q.text
+                ))
                 .items(&items)
                 .defaults(&checked)
                 .report(true)
                 .interact_on_opt(&self.term)
                 .map_err(map_err)?;
-            let Some(picked) = picked else { return Ok(Some(Reply::Back)) };
+            let Some(picked) = picked else {
+                return Ok(Some(Reply::Back));
+            };
             if picked.contains(&help_at) {
                 return Ok(None);
             }
@@ -322,7 +387,9 @@ impl TermPrompter {
 
     fn ask_number(&self, ask: &Ask<'_>) -> Result<Option<Reply>, PromptError> {
         let q = &ask.rules.questions[ask.question];
-        let QuestionKind::Number(spec) = &q.kind else { return Ok(Some(Reply::Back)) };
+        let QuestionKind::Number(spec) = &q.kind else {
+            return Ok(Some(Reply::Back));
+        };
         let mut keys = vec!["?: help"];
         if q.allow_unknown {
             keys.push("u: unknown");
@@ -362,7 +429,9 @@ impl TermPrompter {
             "?" => None,
             "<" => Some(Reply::Back),
             "u" | "unknown" => Some(Reply::Answer(Answer::Unknown)),
-            _ => Some(Reply::Answer(answers::parse_text(q, t).map_err(|e| PromptError::Io(std::io::Error::other(e)))?)),
+            _ => Some(Reply::Answer(
+                answers::parse_text(q, t).map_err(|e| PromptError::Io(std::io::Error::other(e)))?,
+            )),
         })
     }
 }

@@ -1,0 +1,523 @@
+//! The real binary, run on files: outcomes, reports, validation, bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sij-screen"));
+    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    root()
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn case(name: &str) -> String {
+    root()
+        .join("examples/cases")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+fn write_temp(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write temp file");
+    p.display().to_string()
+}
+
+#[test]
+fn every_outcome_from_the_example_cases() {
+    let table = [
+        ("met.yaml", "met"),
+        ("not-met.yaml", "not_met"),
+        ("incomplete.yaml", "incomplete"),
+        ("red-flag.yaml", "red_flag"),
+        ("excluded.yaml", "excluded"),
+    ];
+    for (file, outcome) in table {
+        let o = run(&["run", "--answers", &case(file), "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{file}: {}", stderr(&o));
+        let v = json(&o);
+        assert_eq!(v["outcome"], outcome, "{file}");
+        assert_eq!(v["rule_set"]["id"], "nass-2015");
+        assert_eq!(v["rule_set"]["sha256"].as_str().map(str::len), Some(64));
+        assert!(
+            v["disclaimer"]
+                .as_str()
+                .is_some_and(|d| d.contains("NOT MEDICAL ADVICE"))
+        );
+    }
+}
+
+#[test]
+fn json_contract_fields() {
+    let o = run(&["--answers", &case("incomplete.yaml"), "-f", "json"]);
+    let v = json(&o);
+    let criteria = v["criteria"].as_array().expect("criteria list");
+    for c in criteria {
+        for key in ["id", "kind", "label", "holds"] {
+            assert!(c.get(key).is_some(), "criterion lacks {key}: {c}");
+        }
+    }
+    let provocation = criteria
+        .iter()
+        .find(|c| c["id"] == "provocation_cluster")
+        .expect("cluster");
+    assert!(
+        provocation["holds"].is_null(),
+        "2 known positive + 2 unknown of 6 is unknown"
+    );
+    let unanswered: Vec<_> = v["unanswered"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    assert_eq!(
+        unanswered,
+        ["imaging_si_joint", "imaging_pelvis", "imaging_lumbar"]
+    );
+}
+
+#[test]
+fn summary_table_snapshot() {
+    let o = run(&["run", "--answers", &case("not-met.yaml")]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("summary_not_met", stdout(&o));
+}
+
+#[test]
+fn json_snapshot() {
+    let o = run(&[
+        "run",
+        "--answers",
+        &fixture("mini-met.yaml"),
+        "--rules",
+        &fixture("mini.yaml"),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("json_mini_met", stdout(&o));
+}
+
+#[test]
+fn rules_lists_the_bundled_rule_sets() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.contains("nass-2015") && out.contains("educational"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bundled_rule_sets_work_from_any_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = bin()
+        .current_dir(dir.path())
+        .args(["validate", "nass-2015"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Each validation error kind, with its line and column in mini.yaml.
+#[test]
+fn validation_errors_name_line_and_column() {
+    let base = std::fs::read_to_string(fixture("mini.yaml")).expect("fixture");
+    let table: &[(&str, &str, &str, &str)] = &[
+        (
+            "unknown key",
+            "    title: Main\n",
+            "    title: Main\n    colour: blue\n",
+            ":16:5: error: unknown field `colour`",
+        ),
+        (
+            "wrong type",
+            "version: \"0.1\"",
+            "version: [0, 1]",
+            ":4:10: error: expected string scalar",
+        ),
+        (
+            "duplicate id",
+            "{ id: done, text: Block done?",
+            "{ id: excl, text: Block done?",
+            ":18:15: error: duplicate question id 'excl' (first defined at line 17)",
+        ),
+        (
+            "undefined question",
+            "condition: { yes: excl }",
+            "condition: { yes: exclusion }",
+            ":28:68: error: unknown question 'exclusion'",
+        ),
+        (
+            "undefined option",
+            "option: left } }",
+            "option: centre } }",
+            ":34:101: error: question 'side' has no option 'centre'",
+        ),
+        (
+            "undefined criterion",
+            "condition: { yes: excl }",
+            "condition: { criterion: nowhere }",
+            ":28:74: error: unknown criterion 'nowhere'",
+        ),
+        (
+            "number compare on yes/no",
+            "{ compare: { question: pct,",
+            "{ compare: { question: done,",
+            ":33:63: error: `compare` needs a number question, but 'done' is a yes/no question",
+        ),
+        (
+            "yes on a number",
+            "{ yes: done }, { compare",
+            "{ yes: pct }, { compare",
+            ":33:32: error: `yes` needs a yes/no question, but 'pct' is a number question",
+        ),
+        (
+            "threshold out of range",
+            "value: 50 }",
+            "value: 150 }",
+            ":33:85: error: 150 is outside the range of 'pct'",
+        ),
+        (
+            "self reference",
+            "condition: { yes: flag }, sources",
+            "condition: { criterion: rf }, sources",
+            ":27:72: error: criterion 'rf' refers to itself",
+        ),
+        (
+            "skip logic looks ahead",
+            "ask_when: { yes: done }",
+            "ask_when: { equals: { question: side, option: left } }",
+            ":19:122: error: skip logic of 'pct' looks at the later question 'side'",
+        ),
+        (
+            "odd id",
+            "{ id: flag, text",
+            "{ id: \"fl ag\", text",
+            ":13:15: error: question id 'fl ag' is not valid",
+        ),
+        (
+            "unknown source",
+            "sources: [src], help",
+            "sources: [nope], help",
+            ":13:70: error: unknown source 'nope'",
+        ),
+        (
+            "duplicate key",
+            "title: Mini test rule set\n",
+            "title: Mini test rule set\ntitle: again\n",
+            ":4:1: error: duplicate mapping key: title",
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, from, to, want) in table {
+        assert!(base.contains(from), "{name}: fixture text moved");
+        let path = write_temp(dir.path(), "bad.yaml", &base.replacen(from, to, 1));
+        let o = run(&["validate", &path]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stdout(&o));
+        let out = stdout(&o);
+        assert!(
+            out.contains(&format!("{path}{want}")),
+            "{name}: expected {want}\n got: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_cycle_between_criteria_is_reported_once_with_its_path() {
+    let base = std::fs::read_to_string(fixture("mini.yaml")).expect("fixture");
+    let text = base
+        .replace(
+            "condition: { yes: flag }, sources",
+            "condition: { criterion: ex }, sources",
+        )
+        .replace(
+            "condition: { yes: excl }, sources",
+            "condition: { criterion: rf }, sources",
+        );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(dir.path(), "loop.yaml", &text);
+    let o = run(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert_eq!(out.matches("cycle").count(), 1, "{out}");
+    assert!(out.contains("rf -> ex -> rf"), "{out}");
+}
+
+#[test]
+fn validate_lists_every_problem_at_once() {
+    let base = std::fs::read_to_string(fixture("mini.yaml")).expect("fixture");
+    let text = base
+        .replace("condition: { yes: excl }", "condition: { yes: nope1 }")
+        .replace("option: left } }", "option: nope2 } }")
+        .replace("value: 50 }", "value: 500 }");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(dir.path(), "many.yaml", &text);
+    let o = run(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .filter(|l| l.contains(": error: "))
+            .count(),
+        3,
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("3 error(s)"));
+}
+
+#[test]
+fn warnings_do_not_fail_validation() {
+    let base = std::fs::read_to_string(fixture("mini.yaml")).expect("fixture");
+    let text = base.replace(
+        "label: Left side, condition: { equals: { question: side, option: left } }, sources: [src] }",
+        "label: Left side, condition: { equals: { question: side, option: left } } }",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(dir.path(), "warn.yaml", &text);
+    let o = run(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains(":34:11: warning: criterion 'sided' cites no source"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn bad_answers_files_are_refused_with_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = [
+        (
+            "answers: { flag: no, side: centre }",
+            ":2:28: error: side: no option 'centre'",
+        ),
+        (
+            "answers: { flag: no, pct: 150 }",
+            ":2:27: error: pct: 150 is outside the range 0 to 100 percent",
+        ),
+        (
+            "answers: { flag: no, plan: yes }",
+            ":2:22: error: rule set 'mini' has no question 'plan'",
+        ),
+        (
+            "answers: { flag: maybe }",
+            ":2:18: error: flag: expected yes, no or unknown, found 'maybe'",
+        ),
+        (
+            "answers: { side: Left }",
+            ":2:18: error: side: no option 'Left' (did you mean 'left'?)",
+        ),
+        (
+            "answers: { pct: \"80\" }",
+            ":2:17: error: pct: expected a number, found the text '80' (write it without quotes)",
+        ),
+        (
+            "answers: { pct: .nan }",
+            ":2:17: error: non-finite float `.nan` rejected",
+        ),
+        (
+            "answers: { side: [left] }",
+            ":2:18: error: side: expected one option, found a list",
+        ),
+    ];
+    for (body, want) in table {
+        let path = write_temp(dir.path(), "a.yaml", &format!("rule_set: mini\n{body}\n"));
+        let o = run(&["run", "--rules", &fixture("mini.yaml"), "--answers", &path]);
+        assert_eq!(o.status.code(), Some(2), "{body}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{path}{want}")),
+            "{body}\nexpected {want}\n got {err}"
+        );
+        assert!(o.stdout.is_empty(), "nothing screened");
+    }
+}
+
+#[test]
+fn answers_for_another_rule_set_are_refused() {
+    let o = run(&[
+        "run",
+        "--rules",
+        &fixture("mini.yaml"),
+        "--answers",
+        &case("met.yaml"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("these answers were written for rule set 'nass-2015', not 'mini'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn answers_for_another_version_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(
+        dir.path(),
+        "v.yaml",
+        "rule_set: mini\nversion: \"9\"\nanswers: {}\n",
+    );
+    let o = run(&["run", "--rules", &fixture("mini.yaml"), "--answers", &path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("version 9 of 'mini', but the rule set is version 0.1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn json_answers_work_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(
+        dir.path(),
+        "a.json",
+        r#"{"rule_set": "mini", "answers": {"flag": false, "excl": "no", "done": true, "pct": 80, "side": "left"}}"#,
+    );
+    let o = run(&[
+        "run",
+        "--rules",
+        &fixture("mini.yaml"),
+        "--answers",
+        &path,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["outcome"], "met");
+}
+
+#[test]
+fn missing_and_unreadable_inputs_get_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dir_path = dir.path().display().to_string();
+    let table: Vec<(Vec<String>, String)> = vec![
+        (
+            vec![
+                "run".into(),
+                "--answers".into(),
+                "/no/such/case.yaml".into(),
+            ],
+            "/no/such/case.yaml: no such file".into(),
+        ),
+        (
+            vec!["run".into(), "--answers".into(), dir_path.clone()],
+            format!("{dir_path}: is a directory"),
+        ),
+        (
+            vec!["run".into(), "--rules".into(), "no-such-rules".into()],
+            "no bundled rule set 'no-such-rules'".into(),
+        ),
+        (
+            vec!["run".into(), "--rules".into(), "/no/such.yaml".into()],
+            "/no/such.yaml: no such file".into(),
+        ),
+    ];
+    for (args, want) in table {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("sij-screen: error: ") && err.contains(&want),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn malformed_rule_sets_are_refused_before_screening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text, want) in [
+        ("empty.yaml", "", ":1:1: error: the file is empty"),
+        ("notyaml.yaml", "id: [unclosed\n", ":1:"),
+        ("list.yaml", "- a\n- b\n", ":1:1: error:"),
+    ] {
+        let path = write_temp(dir.path(), name, text);
+        let o = run(&[
+            "run",
+            "--rules",
+            &path,
+            "--answers",
+            &fixture("mini-met.yaml"),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        assert!(
+            stderr(&o).contains(&format!("{path}{want}")),
+            "{name}: {}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty());
+    }
+}
+
+#[test]
+fn no_terminal_and_no_answers_is_a_usage_error_not_a_hang() {
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "sij-screen: error: no terminal to ask questions on: pass --answers FILE to screen a case without one"
+    );
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for code in ["0 ", "1 ", "2 ", "130"] {
+        assert!(
+            out.contains(&format!("  {code}")),
+            "{code} missing from --help"
+        );
+    }
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let mut child = bin()
+        .args(["run", "--answers", &case("met.yaml")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().expect("wait");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
