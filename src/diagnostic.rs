@@ -99,7 +99,7 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn new(file: impl Into<String>, mut items: Vec<Diagnostic>) -> Self {
-        items.sort_by(|a, b| (a.pos, a.severity).cmp(&(b.pos, b.severity)));
+        items.sort_by_key(|d| (d.pos, d.severity));
         items.dedup();
         Diagnostics {
             file: file.into(),

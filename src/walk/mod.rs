@@ -331,6 +331,14 @@ mod tests {
         notices: Vec<String>,
     }
 
+    fn script(replies: &[(&'static str, Reply)], reviews: &[ReviewChoice]) -> Script {
+        Script {
+            replies: replies.iter().copied().collect(),
+            reviews: reviews.iter().copied().collect(),
+            ..Script::default()
+        }
+    }
+
     impl Prompter for Script {
         fn intro(&mut self, _: &RuleSet, _: bool) -> Result<(), PromptError> {
             Ok(())
@@ -391,13 +399,14 @@ criteria:
     #[test]
     fn skip_logic_and_progress() {
         let rs = rules();
-        let mut s = Script::default();
-        s.replies = VecDeque::from([
-            ("flag", ans(Answer::No)),
-            ("done", ans(Answer::No)),
-            ("other", ans(Answer::Yes)),
-        ]);
-        s.reviews = VecDeque::from([ReviewChoice::Finish]);
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
         let end = run(&rs, &mut s, false);
         assert_eq!(
             end.answers,
@@ -411,17 +420,18 @@ criteria:
     #[test]
     fn back_changes_a_branch_and_drops_stale_answers() {
         let rs = rules();
-        let mut s = Script::default();
-        s.replies = VecDeque::from([
-            ("flag", ans(Answer::No)),
-            ("done", ans(Answer::Yes)),
-            ("pct", ans(Answer::Number(80.0))),
-            ("other", Reply::Back),
-            ("pct", Reply::Back),
-            ("done", ans(Answer::No)), // pct is no longer asked: its 80 must go
-            ("other", ans(Answer::Yes)),
-        ]);
-        s.reviews = VecDeque::from([ReviewChoice::Finish]);
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::Yes)),
+                ("pct", ans(Answer::Number(80.0))),
+                ("other", Reply::Back),
+                ("pct", Reply::Back),
+                ("done", ans(Answer::No)), // pct is no longer asked: its 80 must go
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
         let end = run(&rs, &mut s, false);
         assert_eq!(end.answers[2], Answer::Unanswered);
         // Going back preselects the earlier answer.
@@ -432,15 +442,16 @@ criteria:
     #[test]
     fn review_edit_asks_newly_enabled_questions() {
         let rs = rules();
-        let mut s = Script::default();
-        s.replies = VecDeque::from([
-            ("flag", ans(Answer::No)),
-            ("done", ans(Answer::No)),
-            ("other", ans(Answer::Yes)),
-            ("done", ans(Answer::Yes)),
-            ("pct", ans(Answer::Number(60.0))),
-        ]);
-        s.reviews = VecDeque::from([ReviewChoice::Edit(1), ReviewChoice::Finish]);
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::Yes)),
+                ("done", ans(Answer::Yes)),
+                ("pct", ans(Answer::Number(60.0))),
+            ],
+            &[ReviewChoice::Edit(1), ReviewChoice::Finish],
+        );
         let end = run(&rs, &mut s, false);
         assert_eq!(
             end.answers,
@@ -455,20 +466,20 @@ criteria:
     #[test]
     fn red_flag_stops_the_walk_unless_teaching() {
         let rs = rules();
-        let mut s = Script::default();
-        s.replies = VecDeque::from([("flag", ans(Answer::Yes))]);
+        let mut s = script(&[("flag", ans(Answer::Yes))], &[]);
         let end = run(&rs, &mut s, false);
         assert!(end.stopped_by_red_flag);
         assert!(s.notices[0].contains("RED FLAG: Flag"), "{}", s.notices[0]);
         assert!(s.notices[0].contains("flag = yes"));
 
-        let mut s = Script::default();
-        s.replies = VecDeque::from([
-            ("flag", ans(Answer::Yes)),
-            ("done", ans(Answer::No)),
-            ("other", ans(Answer::No)),
-        ]);
-        s.reviews = VecDeque::from([ReviewChoice::Finish]);
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::Yes)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::No)),
+            ],
+            &[ReviewChoice::Finish],
+        );
         let end = run(&rs, &mut s, true);
         assert!(!end.stopped_by_red_flag);
         assert!(s.notices[0].contains("Teaching mode"));
@@ -484,12 +495,13 @@ criteria:
             Answer::Unanswered,
         ];
         let mut walk = Walk::new(&rs, Some(saved), false);
-        let mut s = Script::default();
-        s.replies = VecDeque::from([
-            ("pct", ans(Answer::Number(10.0))),
-            ("other", ans(Answer::Yes)),
-        ]);
-        s.reviews = VecDeque::from([ReviewChoice::Finish]);
+        let mut s = script(
+            &[
+                ("pct", ans(Answer::Number(10.0))),
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
         let end = walk.run::<()>(&mut s, &mut |_| Ok(())).expect("ends");
         assert_eq!(end.answers[2], Answer::Number(10.0));
         assert_eq!(s.asked[0].2, 3, "progress counts resumed answers");
@@ -498,13 +510,14 @@ criteria:
     #[test]
     fn every_change_is_handed_to_on_change() {
         let rs = rules();
-        let mut s = Script::default();
-        s.replies = VecDeque::from([
-            ("flag", ans(Answer::No)),
-            ("done", ans(Answer::No)),
-            ("other", ans(Answer::No)),
-        ]);
-        s.reviews = VecDeque::from([ReviewChoice::Finish]);
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::No)),
+            ],
+            &[ReviewChoice::Finish],
+        );
         let mut saves = 0;
         Walk::new(&rs, None, false)
             .run::<()>(&mut s, &mut |_| {

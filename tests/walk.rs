@@ -1,0 +1,355 @@
+//! The interactive walk, driven through a real pseudo-terminal (rexpect), as
+//! a clinician would use it: keys in, screens and exit codes out. These run in
+//! CI too: rexpect makes its own terminal, none needs to be attached.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn spawn(args: &[&str]) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sij-screen"));
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CLICOLOR_FORCE");
+    let mut p = spawn_command(cmd, Some(15_000)).expect("spawn in a pty");
+    p.process_mut().set_kill_timeout(Some(2_000));
+    p
+}
+
+/// Types `text` (rexpect buffers writes until flushed).
+fn keys(p: &mut PtySession, text: &str) {
+    p.send(text).expect("send");
+    p.flush().expect("flush");
+    p.flush().expect("flush");
+}
+
+fn start(p: &mut PtySession) {
+    p.exp_string("Press Enter to start.").expect("intro");
+    keys(p, ENTER);
+}
+
+/// Waits for `question`, moves down `downs` items and presses Enter.
+fn pick(p: &mut PtySession, question: &str, downs: usize) {
+    p.exp_string(question)
+        .unwrap_or_else(|e| panic!("waiting for {question:?}: {e}"));
+    keys(p, &format!("{}{ENTER}", DOWN.repeat(downs)));
+}
+
+fn number(p: &mut PtySession, question: &str, text: &str) {
+    p.exp_string(question)
+        .unwrap_or_else(|e| panic!("waiting for {question:?}: {e}"));
+    keys(p, &format!("{text}{ENTER}"));
+}
+
+fn finish(p: &mut PtySession) {
+    p.exp_string("Finish and show the summary")
+        .expect("review page");
+    keys(p, ENTER);
+}
+
+fn exit_code(mut p: PtySession) -> i32 {
+    let _ = p.exp_eof();
+    match p.process().wait().expect("wait") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("did not exit normally: {other:?}"),
+    }
+}
+
+/// Answers the mini rule set: flag, excl, done, [pct], side (as downs / text).
+fn mini_walk(
+    p: &mut PtySession,
+    flag: usize,
+    excl: usize,
+    done: usize,
+    pct: Option<&str>,
+    side: usize,
+) {
+    start(p);
+    pick(p, "Red flag present?", flag);
+    pick(p, "Excluded?", excl);
+    pick(p, "Block done?", done);
+    if let Some(v) = pct {
+        number(p, "Relief percent?", v);
+    }
+    pick(p, "Which side?", side);
+}
+
+#[test]
+fn a_full_walk_reaches_each_outcome() {
+    // (excl, done, pct, side, outcome): yes = 0 downs, no = 1, unknown = 2.
+    let table: [(usize, usize, Option<&str>, usize, &str); 4] = [
+        (1, 0, Some("60"), 0, "Outcome: MET"),
+        (0, 0, Some("60"), 0, "Outcome: EXCLUDED"),
+        (1, 0, Some("40"), 0, "Outcome: NOT MET"),
+        (1, 0, Some("60"), 2, "Outcome: INCOMPLETE"),
+    ];
+    for (excl, done, pct, side, outcome) in table {
+        let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+        mini_walk(&mut p, 1, excl, done, pct, side);
+        finish(&mut p);
+        p.exp_string(outcome)
+            .unwrap_or_else(|e| panic!("{outcome}: {e}"));
+        p.exp_string("NOT MEDICAL ADVICE").expect("disclaimer");
+        assert_eq!(exit_code(p), 0, "{outcome}");
+    }
+}
+
+#[test]
+fn a_red_flag_stops_the_walk_and_says_why() {
+    let mut p = spawn(&["run", "--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 0);
+    p.exp_string("RED FLAG: Red flag").expect("notice");
+    p.exp_string("urgent medical evaluation")
+        .expect("plain words");
+    p.exp_string("Raised by: flag = yes")
+        .expect("which answers");
+    p.exp_string("Outcome: RED FLAG").expect("summary");
+    assert_eq!(exit_code(p), 0);
+}
+
+#[test]
+fn teaching_mode_shows_rationale_and_continues_past_a_red_flag() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml"), "--teach"]);
+    start(&mut p);
+    p.exp_string("Source [src]: A test source.")
+        .expect("source shown as asked");
+    pick(&mut p, "Red flag present?", 0);
+    p.exp_string("Teaching mode: continuing past the red flag")
+        .expect("marked");
+    p.exp_string("Why: Why we ask about exclusion.")
+        .expect("rationale");
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 1);
+    pick(&mut p, "Which side?", 0);
+    finish(&mut p);
+    p.exp_string("Outcome: RED FLAG").expect("still a red flag");
+    assert_eq!(exit_code(p), 0);
+}
+
+#[test]
+fn going_back_changes_a_skip_logic_branch_and_drops_the_stale_answer() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 1);
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 0);
+    number(&mut p, "Relief percent?", "<");
+    // Back on "Block done?" with yes preselected: one down is "No".
+    pick(&mut p, "Block done?", 1);
+    pick(&mut p, "Which side?", 0);
+    p.exp_string("Review your answers").expect("review");
+    let review = p
+        .exp_string("Finish and show the summary")
+        .expect("review list");
+    let rest = p.exp_string("Which side?").expect("rows");
+    assert!(
+        !format!("{review}{rest}").contains("Relief percent"),
+        "skipped question listed: {rest}"
+    );
+    keys(&mut p, ENTER);
+    p.exp_string("Outcome: NOT MET").expect("block not done");
+    assert_eq!(exit_code(p), 0);
+}
+
+#[test]
+fn escape_goes_back_with_the_answer_preselected() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 1);
+    p.exp_string("Excluded?").expect("second question");
+    keys(&mut p, ESC);
+    p.exp_string("Question 1 of about")
+        .expect("back to the first");
+    // "No" is preselected: Enter keeps it.
+    pick(&mut p, "Red flag present?", 0);
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 1);
+    pick(&mut p, "Which side?", 0);
+    finish(&mut p);
+    p.exp_string("Outcome: NOT MET").expect("summary");
+    assert_eq!(exit_code(p), 0);
+}
+
+#[test]
+fn review_and_edit_asks_the_newly_enabled_question() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    mini_walk(&mut p, 1, 1, 1, None, 0);
+    // Review: Finish, flag, excl, done, side. Pick "done".
+    p.exp_string("Finish and show the summary").expect("review");
+    keys(&mut p, &format!("{}{ENTER}", DOWN.repeat(3)));
+    // Re-asked with "No" preselected: up is "Yes".
+    p.exp_string("Block done?").expect("edit");
+    keys(&mut p, &format!("{UP}{ENTER}"));
+    number(&mut p, "Relief percent?", "75");
+    finish(&mut p);
+    p.exp_string("Outcome: MET").expect("summary");
+    assert_eq!(exit_code(p), 0);
+}
+
+#[test]
+fn a_bad_number_is_re_asked_with_a_clear_message() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 1);
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 0);
+    number(&mut p, "Relief percent?", "150");
+    p.exp_string("150 is outside the range 0 to 100 percent")
+        .expect("message");
+    // Clear what was typed, then a good value.
+    keys(&mut p, &format!("{}60{ENTER}", "\x7f".repeat(5)));
+    pick(&mut p, "Which side?", 0);
+    finish(&mut p);
+    p.exp_string("Outcome: MET").expect("summary");
+    assert_eq!(exit_code(p), 0);
+}
+
+#[test]
+fn help_is_shown_on_demand() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    // Yes, No, Unknown, Help.
+    pick(&mut p, "Red flag present?", 3);
+    p.exp_string("Help text for the flag.").expect("help");
+    p.exp_string("Source [src]").expect("source");
+    pick(&mut p, "Red flag present?", 1);
+    p.exp_string("Excluded?").expect("moves on");
+    p.send_control('c').expect("ctrl-c");
+    assert_eq!(exit_code(p), 130);
+}
+
+#[test]
+fn ctrl_c_exits_130_restores_the_cursor_and_says_nothing_was_saved() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    p.exp_string("Red flag present?").expect("first question");
+    p.send_control('c').expect("ctrl-c");
+    let before = p
+        .exp_string("interrupted: nothing was saved")
+        .expect("message");
+    let after = p.exp_eof().unwrap_or_default();
+    assert!(
+        format!("{before}{after}").contains("\x1b[?25h"),
+        "cursor not shown again"
+    );
+    assert_eq!(exit_code(p), 130);
+}
+
+#[test]
+fn save_then_resume_gives_the_same_result_as_an_uninterrupted_walk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("case.yaml").display().to_string();
+
+    let mut p = spawn(&["--rules", &fixture("mini.yaml"), "--save", &file]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 1);
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 0);
+    p.exp_string("Relief percent?").expect("pct");
+    p.send_control('c').expect("ctrl-c");
+    p.exp_string(&format!("saved in {file}"))
+        .expect("says where");
+    assert_eq!(exit_code(p), 130);
+    let saved = std::fs::read_to_string(&file).expect("saved file");
+    assert!(
+        saved.contains("done: yes") && !saved.contains("pct"),
+        "{saved}"
+    );
+
+    let mut p = spawn(&["--rules", &fixture("mini.yaml"), "--resume", &file]);
+    start(&mut p);
+    p.exp_string("Question 4 of about 5")
+        .expect("continues where it stopped");
+    number(&mut p, "Relief percent?", "60");
+    pick(&mut p, "Which side?", 0);
+    finish(&mut p);
+    p.exp_string("Outcome: MET").expect("summary");
+    assert_eq!(exit_code(p), 0);
+
+    // The same answers, uninterrupted, give the same result.
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    mini_walk(&mut p, 1, 1, 0, Some("60"), 0);
+    finish(&mut p);
+    p.exp_string("Outcome: MET").expect("summary");
+    assert_eq!(exit_code(p), 0);
+
+    let replay = Command::new(env!("CARGO_BIN_EXE_sij-screen"))
+        .args([
+            "--rules",
+            &fixture("mini.yaml"),
+            "--answers",
+            &file,
+            "-f",
+            "json",
+        ])
+        .output()
+        .expect("replay");
+    let v: serde_json::Value = serde_json::from_slice(&replay.stdout).expect("json");
+    assert_eq!(v["outcome"], "met");
+}
+
+#[test]
+fn the_default_rule_set_walks_end_to_end() {
+    let mut p = spawn(&[]);
+    start(&mut p);
+    for q in [
+        "Saddle anaesthesia",
+        "New urinary retention",
+        "Severe or progressive neurological deficit",
+        "History of cancer?",
+        "Unexplained weight loss?",
+        "Fever or rigors?",
+        "Immunosuppression",
+        "Significant trauma",
+        "Suspected inflammatory disease",
+    ] {
+        pick(&mut p, q, 1);
+    }
+    pick(&mut p, "Where is the usual pain mostly felt?", 0);
+    pick(&mut p, "Fortin finger test positive", 0);
+    pick(&mut p, "Tender over the sacral sulcus", 0);
+    pick(&mut p, "Is the patient pregnant", 1);
+    for q in [
+        "Distraction test",
+        "Thigh thrust",
+        "Compression test",
+        "Sacral thrust",
+        "Gaenslen",
+        "FABER",
+    ] {
+        pick(&mut p, q, 0);
+    }
+    number(&mut p, "How many image-guided", "2");
+    number(&mut p, "Pain relief after the first block", "80");
+    number(&mut p, "Pain relief after the second block", "75");
+    number(&mut p, "For how many months", "7");
+    p.exp_string("Which of these did the non-operative treatment include?")
+        .expect("multi");
+    keys(&mut p, &format!(" {DOWN} {DOWN} {DOWN} {ENTER}"));
+    pick(&mut p, "therapeutic (steroid)", 0);
+    pick(&mut p, "Do SI joint radiographs", 0);
+    pick(&mut p, "AP pelvis", 0);
+    pick(&mut p, "lumbar CT or MRI", 0);
+    pick(&mut p, "Generalised pain disorder", 1);
+    pick(&mut p, "Which implant contraindications", 0);
+    finish(&mut p);
+    p.exp_string("Outcome: MET").expect("summary");
+    assert_eq!(exit_code(p), 0);
+}
