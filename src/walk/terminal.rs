@@ -117,6 +117,31 @@ pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError
     Ok(Exit::Success)
 }
 
+/// Splits `text` into lines of at most `width` columns at spaces, keeping
+/// the leading indent on continuation lines (a word longer than a line
+/// stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    if console::measure_text_width(text) <= width {
+        return vec![text.to_string()];
+    }
+    let indent: String = text.chars().take_while(|c| *c == ' ').collect();
+    let mut lines = Vec::new();
+    let mut cur = indent.clone();
+    for word in text.split_whitespace() {
+        let sep = usize::from(!cur.trim().is_empty());
+        let needed = console::measure_text_width(&cur) + sep + console::measure_text_width(word);
+        if needed > width && !cur.trim().is_empty() {
+            lines.push(std::mem::replace(&mut cur, indent.clone()));
+        }
+        if !cur.trim().is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    lines.push(cur);
+    lines
+}
+
 /// dialoguer prompts on standard error.
 struct TermPrompter {
     term: Term,
@@ -159,8 +184,17 @@ impl TermPrompter {
         }
     }
 
+    /// Writes `text`, wrapped at word boundaries to the terminal's width.
     fn line(&self, text: &str) -> Result<(), PromptError> {
-        self.term.write_line(text).map_err(PromptError::Io)
+        let width = self
+            .term
+            .size_checked()
+            .map_or(100, |(_, w)| usize::from(w))
+            .max(20);
+        for l in wrap(text, width) {
+            self.term.write_line(&l).map_err(PromptError::Io)?;
+        }
+        Ok(())
     }
 
     fn dim(&self, text: &str) -> String {
@@ -433,5 +467,24 @@ impl TermPrompter {
                 answers::parse_text(q, t).map_err(|e| PromptError::Io(std::io::Error::other(e)))?,
             )),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_spaces_and_keeps_the_indent() {
+        assert_eq!(wrap("short", 20), vec!["short"]);
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
+        assert_eq!(wrap("  aa bb cc", 6), vec!["  aa", "  bb", "  cc"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            vec!["averyveryverylongword", "x"]
+        );
     }
 }
