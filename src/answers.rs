@@ -477,6 +477,7 @@ mod tests {
             ask_when: None,
             sources: vec![],
             section: 0,
+            evidence: vec![],
         }
     }
 

@@ -7,11 +7,12 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Pos};
 use crate::error::AppError;
 use crate::load;
-use crate::model::RuleSetDoc;
+use crate::model::{self, BankDoc, RuleSetDoc};
 use crate::ruleset::RuleSet;
-use crate::validate;
+use crate::validate::{self, Bank};
 
 /// A rule set embedded in the binary.
 #[derive(Debug, Clone, Copy)]
@@ -25,9 +26,25 @@ pub struct Bundled {
 pub const DEFAULT_ID: &str = "nass-2015";
 
 /// Every bundled rule set, default first.
-pub const BUNDLED: &[Bundled] = &[Bundled {
-    id: "nass-2015",
-    text: include_str!("../rules/nass-2015.yaml"),
+pub const BUNDLED: &[Bundled] = &[
+    Bundled {
+        id: "nass-2015",
+        text: include_str!("../rules/nass-2015.yaml"),
+    },
+    Bundled {
+        id: "evicore-cmm-611",
+        text: include_str!("../rules/evicore-cmm-611.yaml"),
+    },
+    Bundled {
+        id: "insite-sifi-2016",
+        text: include_str!("../rules/insite-sifi-2016.yaml"),
+    },
+];
+
+/// Bundled question banks (`rules/banks/<id>.yaml`).
+pub const BANKS: &[Bundled] = &[Bundled {
+    id: "sij-questions",
+    text: include_str!("../rules/banks/sij-questions.yaml"),
 }];
 
 /// A compiled rule set with where it came from and its warnings.
@@ -68,7 +85,16 @@ pub fn load(spec: &str) -> Result<Loaded, AppError> {
 /// with it; on failure every diagnostic (errors and warnings).
 pub fn compile_text(name: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let doc: RuleSetDoc = load::parse_yaml(text).map_err(|d| Diagnostics::new(name, vec![d]))?;
-    let (rules, diags) = validate::compile(&doc, text);
+    let bank = match &doc.question_bank {
+        Some(id) => Some(load_bank(name, id)?),
+        None => None,
+    };
+    let bank_ref = bank.as_ref().map(|(bank_name, text, doc)| Bank {
+        doc,
+        name: bank_name,
+        text,
+    });
+    let (rules, diags) = validate::compile(&doc, text, bank_ref);
     let diags = Diagnostics::new(name, diags);
     match rules {
         Some(rules) => Ok(Loaded {
@@ -78,6 +104,25 @@ pub fn compile_text(name: &str, text: &str) -> Result<Loaded, Diagnostics> {
         }),
         None => Err(diags),
     }
+}
+
+/// Loads the question bank `id` names: a bundled bank, or a file relative
+/// to the rule set `name`. Problems are reported at the reference.
+fn load_bank(name: &str, id: &model::Id) -> Result<(String, String, BankDoc), Diagnostics> {
+    let at = |msg: String| Diagnostics::new(name, vec![Diagnostic::error(Pos::of(id), msg)]);
+    let (bank_name, text) = match BANKS.iter().find(|b| b.id == id.value) {
+        Some(b) => (format!("rules/banks/{}.yaml", b.id), b.text.to_string()),
+        None => {
+            let dir = Path::new(name).parent().unwrap_or(Path::new("."));
+            let path = dir.join(&id.value);
+            let text = load::read_text(&path)
+                .map_err(|e| at(format!("cannot load question bank: {e}")))?;
+            (path.display().to_string(), text)
+        }
+    };
+    let doc: BankDoc =
+        load::parse_yaml(&text).map_err(|d| Diagnostics::new(&bank_name, vec![d]))?;
+    Ok((bank_name, text, doc))
 }
 
 #[cfg(test)]
@@ -90,6 +135,10 @@ mod tests {
             let loaded = compile_text(b.id, b.text).unwrap_or_else(|d| panic!("{d}"));
             assert_eq!(loaded.rules.meta.id, b.id);
             assert!(loaded.warnings.items.is_empty(), "{}", loaded.warnings);
+        }
+        for b in BANKS {
+            let doc: BankDoc = load::parse_yaml(b.text).unwrap_or_else(|d| panic!("{}", d.message));
+            assert_eq!(doc.bank.value, b.id);
         }
         assert_eq!(BUNDLED[0].id, DEFAULT_ID);
     }

@@ -42,6 +42,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub pos: Pos,
     pub message: String,
+    /// The file, when it is not the one being checked (a question bank).
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -50,6 +52,7 @@ impl Diagnostic {
             severity: Severity::Error,
             pos,
             message: message.into(),
+            file: None,
         }
     }
 
@@ -58,6 +61,7 @@ impl Diagnostic {
             severity: Severity::Warning,
             pos,
             message: message.into(),
+            file: None,
         }
     }
 
@@ -99,7 +103,7 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn new(file: impl Into<String>, mut items: Vec<Diagnostic>) -> Self {
-        items.sort_by_key(|d| (d.pos, d.severity));
+        items.sort_by_key(|d| (d.file.clone(), d.pos, d.severity));
         items.dedup();
         Diagnostics {
             file: file.into(),

@@ -24,6 +24,7 @@ pub type Id = Spanned<String>;
 /// description: ...
 /// disclaimer: ...
 /// sources: [ ... ]
+/// question_bank: sij-questions   # optional: reuse shared questions
 /// sections: [ ... ]
 /// criteria: [ ... ]
 /// ```
@@ -39,8 +40,31 @@ pub struct RuleSetDoc {
     pub disclaimer: String,
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// A bundled question bank's id, or a path relative to this file.
+    #[serde(default)]
+    pub question_bank: Option<Id>,
     pub sections: Vec<Section>,
     pub criteria: Vec<Criterion>,
+}
+
+/// A question bank: questions (and their sources) shared by rule sets, so
+/// guideline profiles ask the same questions with the same ids and can be
+/// compared answer for answer.
+///
+/// ```yaml
+/// bank: sij-questions
+/// title: Shared SI joint questions
+/// sources: [ ... ]
+/// sections: [ ... ]     # ordinary sections with questions
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankDoc {
+    pub bank: Id,
+    pub title: String,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    pub sections: Vec<Section>,
 }
 
 /// Who has checked the rule set against its sources, and when.
@@ -112,14 +136,46 @@ pub struct Source {
 ///     description: Ask these first.   # optional
 ///     questions: [ ... ]
 /// ```
+///
+/// With a question bank, a section may take a whole bank section, or pick
+/// bank questions by id, before its own questions:
+///
+/// ```yaml
+///   - from: red_flags                  # the bank's section, id and title
+///   - id: block
+///     title: Diagnostic injection
+///     include: [block_count, first_block_relief_percent]
+///     questions: [ ... ]               # this rule set's own
+/// ```
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
-    pub id: Id,
-    pub title: String,
     #[serde(default)]
-    pub description: String,
+    pub from: Option<Id>,
+    #[serde(default)]
+    pub id: Option<Id>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub include: Vec<Id>,
+    #[serde(default)]
     pub questions: Vec<Question>,
+}
+
+/// A teaching figure with its source, shown next to a question or criterion.
+///
+/// ```yaml
+/// evidence:
+///   - text: "3 or more positive of 6 tests: sensitivity 94%, specificity 78%"
+///     source: laslett2005
+/// ```
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub text: String,
+    pub source: Id,
 }
 
 /// One question. Its `type` decides which other keys apply.
@@ -177,6 +233,8 @@ pub struct Question {
     pub allow_unknown: bool,
     #[serde(default)]
     pub ask_when: Option<Condition>,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
 }
 
 const fn default_true() -> bool {
@@ -230,6 +288,8 @@ pub struct Criterion {
     pub rationale: String,
     #[serde(default)]
     pub if_not_met: String,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
 }
 
 /// The role a criterion plays in the outcome.

@@ -48,9 +48,12 @@ pub struct Meta {
     pub description: String,
     pub disclaimer: String,
     pub sources: Vec<SourceInfo>,
-    /// SHA-256 of the file's bytes, in lower-case hex: ties a result to the
-    /// exact text of the rules that produced it.
+    /// SHA-256 of the file's bytes (followed by a NUL and the question
+    /// bank's bytes, when it uses one), in lower-case hex: ties a result to
+    /// the exact text of the rules that produced it.
     pub sha256: String,
+    /// The question bank used, if any.
+    pub question_bank: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +85,14 @@ pub struct Question {
     /// Indices into [`Meta::sources`].
     pub sources: Vec<usize>,
     pub section: usize,
+    pub evidence: Vec<EvidenceNote>,
+}
+
+/// A teaching figure and the index of its source in [`Meta::sources`].
+#[derive(Debug, Clone)]
+pub struct EvidenceNote {
+    pub text: String,
+    pub source: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +192,7 @@ pub struct Criterion {
     pub sources: Vec<usize>,
     pub rationale: String,
     pub if_not_met: String,
+    pub evidence: Vec<EvidenceNote>,
 }
 
 /// One node of a compiled condition. Children live in `RuleSet::children`.

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::model::{self, Condition, CriterionKind, QuestionType, RuleSetDoc};
+use crate::model::{self, BankDoc, Condition, CriterionKind, QuestionType, RuleSetDoc};
 use crate::ruleset::{
     ChoiceOption, Criterion, CriterionIdx, MAX_MULTI_OPTIONS, Meta, Node, NodeId, NumberSpec,
     Question, QuestionIdx, QuestionKind, Range32, RuleSet, SectionInfo, SourceInfo,
@@ -28,35 +28,67 @@ pub fn valid_id(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
+/// A question bank a rule set draws on, with its name for messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Bank<'a> {
+    pub doc: &'a BankDoc,
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// A section after `from` and `include` are resolved: each question with
+/// whether it came from the bank (whose file its diagnostics then name).
+struct SectionView<'a> {
+    id: String,
+    title: String,
+    description: String,
+    questions: Vec<(&'a model::Question, bool)>,
+}
+
 /// Validates `doc` (parsed from `text`) and compiles it. Returns the rule set
 /// when there are no errors, and every diagnostic (errors and warnings).
-pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic>) {
-    let mut cx = Compiler::default();
-    let meta = cx.meta(doc, text);
+pub fn compile(
+    doc: &RuleSetDoc,
+    text: &str,
+    bank: Option<Bank<'_>>,
+) -> (Option<RuleSet>, Vec<Diagnostic>) {
+    let mut cx = Compiler {
+        bank_name: bank.map(|b| b.name.to_string()),
+        ..Compiler::default()
+    };
+    let meta = cx.meta(doc, text, bank);
     let source_idx: HashMap<&str, usize> = meta
         .sources
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
+    let views = cx.resolve_sections(doc, bank);
 
     // Questions, in order, across sections.
     let mut sections = Vec::new();
     let mut questions: Vec<Question> = Vec::new();
-    let mut question_pos: Vec<Pos> = Vec::new();
-    let mut section_seen: HashMap<&str, Pos> = HashMap::new();
-    for (si, section) in doc.sections.iter().enumerate() {
-        cx.check_id(&section.id, "section");
-        cx.unique(&mut section_seen, &section.id, "section");
+    let mut question_pos: Vec<(Pos, bool)> = Vec::new();
+    let mut section_seen: HashMap<String, ()> = HashMap::new();
+    for (si, section) in views.iter().enumerate() {
+        if section_seen.insert(section.id.clone(), ()).is_some() {
+            let pos = section
+                .questions
+                .first()
+                .map(|(q, _)| Pos::of(&q.id))
+                .unwrap_or_default();
+            cx.error(pos, format!("duplicate section id '{}'", section.id));
+        }
         let start = questions.len();
-        for q in &section.questions {
+        for &(q, from_bank) in &section.questions {
+            cx.in_bank = from_bank;
             cx.check_id(&q.id, "question");
             if let Some(&first) = cx.question_idx.get(q.id.value.as_str()) {
                 cx.error(
                     Pos::of(&q.id),
                     format!(
                         "duplicate question id '{}' (first defined at line {})",
-                        q.id.value, question_pos[first].line
+                        q.id.value, question_pos[first].0.line
                     ),
                 );
             } else {
@@ -64,6 +96,7 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
             }
             let kind = cx.question_kind(q);
             let sources = cx.resolve_sources(&q.sources, &source_idx);
+            let evidence = cx.resolve_evidence(&q.evidence, &source_idx);
             questions.push(Question {
                 id: q.id.value.clone(),
                 text: q.text.clone(),
@@ -74,17 +107,13 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
                 ask_when: None,
                 sources,
                 section: si,
+                evidence,
             });
-            question_pos.push(Pos::of(&q.id));
+            question_pos.push((Pos::of(&q.id), from_bank));
         }
-        if section.questions.is_empty() {
-            cx.error(
-                Pos::of(&section.id),
-                format!("section '{}' has no questions", section.id.value),
-            );
-        }
+        cx.in_bank = false;
         sections.push(SectionInfo {
-            id: section.id.value.clone(),
+            id: section.id.clone(),
             title: section.title.clone(),
             description: section.description.clone(),
             questions: start..questions.len(),
@@ -108,9 +137,10 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
 
     // Skip logic: may look only at earlier questions.
     let mut qi = 0;
-    for section in &doc.sections {
-        for q in &section.questions {
+    for section in &views {
+        for &(q, from_bank) in &section.questions {
             if let Some(cond) = &q.ask_when {
+                cx.in_bank = from_bank;
                 cx.context = Context::AskWhen { question: qi };
                 let node = cx.condition(cond);
                 questions[qi].ask_when = Some(node);
@@ -118,16 +148,18 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
             qi += 1;
         }
     }
+    cx.in_bank = false;
 
     // Criteria.
     let mut criteria = Vec::new();
     let mut edges: Vec<Vec<(CriterionIdx, Pos)>> = Vec::new();
-    for (ci, c) in doc.criteria.iter().enumerate() {
+    for c in &doc.criteria {
         cx.context = Context::Criterion;
         cx.refs.clear();
         let root = cx.condition(&c.condition);
         edges.push(std::mem::take(&mut cx.refs));
         let sources = cx.resolve_sources(&c.sources, &source_idx);
+        let evidence = cx.resolve_evidence(&c.evidence, &source_idx);
         if c.sources.is_empty() {
             cx.warning(
                 Pos::of(&c.id),
@@ -142,8 +174,8 @@ pub fn compile(doc: &RuleSetDoc, text: &str) -> (Option<RuleSet>, Vec<Diagnostic
             sources,
             rationale: c.rationale.clone(),
             if_not_met: c.if_not_met.clone(),
+            evidence,
         });
-        let _ = ci;
     }
     let eval_order = cx.order_criteria(&criteria, &edges);
 
@@ -191,6 +223,10 @@ enum Context {
 #[derive(Debug, Default)]
 struct Compiler {
     diagnostics: Vec<Diagnostic>,
+    /// The bank's name, for diagnostics inside it.
+    bank_name: Option<String>,
+    /// Whether the item being checked came from the bank.
+    in_bank: bool,
     question_idx: HashMap<String, QuestionIdx>,
     questions: Vec<QuestionKind>,
     question_ids: Vec<String>,
@@ -204,11 +240,173 @@ struct Compiler {
 
 impl Compiler {
     fn error(&mut self, pos: Pos, msg: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(pos, msg));
+        let file = if self.in_bank {
+            self.bank_name.clone()
+        } else {
+            None
+        };
+        self.diagnostics.push(Diagnostic {
+            file,
+            ..Diagnostic::error(pos, msg)
+        });
     }
 
     fn warning(&mut self, pos: Pos, msg: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::warning(pos, msg));
+        let file = if self.in_bank {
+            self.bank_name.clone()
+        } else {
+            None
+        };
+        self.diagnostics.push(Diagnostic {
+            file,
+            ..Diagnostic::warning(pos, msg)
+        });
+    }
+
+    /// Turns sections into flat question lists, taking `from` and `include`
+    /// from the bank.
+    fn resolve_sections<'a>(
+        &mut self,
+        doc: &'a RuleSetDoc,
+        bank: Option<Bank<'a>>,
+    ) -> Vec<SectionView<'a>> {
+        let mut bank_sections: HashMap<&str, &'a model::Section> = HashMap::new();
+        let mut bank_questions: HashMap<&str, &'a model::Question> = HashMap::new();
+        if let Some(b) = bank {
+            self.in_bank = true;
+            for s in &b.doc.sections {
+                match &s.id {
+                    Some(id) => {
+                        bank_sections.insert(&id.value, s);
+                    }
+                    None => self.error(
+                        Pos { line: 1, column: 1 },
+                        "every section of a question bank needs an `id`",
+                    ),
+                }
+                if let Some(f) = &s.from {
+                    self.error(Pos::of(f), "a question bank's sections cannot use `from`");
+                }
+                if let Some(i) = s.include.first() {
+                    self.error(
+                        Pos::of(i),
+                        "a question bank's sections cannot use `include`",
+                    );
+                }
+                for q in &s.questions {
+                    bank_questions.insert(&q.id.value, q);
+                }
+            }
+            self.in_bank = false;
+        }
+        let mut views = Vec::new();
+        for section in &doc.sections {
+            let mut questions = Vec::new();
+            let mut base: Option<&model::Section> = None;
+            let bank_ref = section.from.iter().chain(&section.include).next();
+            if let (Some(r), None) = (bank_ref, bank) {
+                self.error(Pos::of(r), "`from` and `include` need a `question_bank`");
+            }
+            if let (Some(from), Some(b)) = (&section.from, bank) {
+                match bank_sections.get(from.value.as_str()) {
+                    Some(bs) => {
+                        base = Some(bs);
+                        questions.extend(bs.questions.iter().map(|q| (q, true)));
+                    }
+                    None => self.error(
+                        Pos::of(from),
+                        format!(
+                            "question bank '{}' has no section '{}'",
+                            b.doc.bank.value, from.value
+                        ),
+                    ),
+                }
+            }
+            if let Some(b) = bank {
+                for inc in &section.include {
+                    match bank_questions.get(inc.value.as_str()) {
+                        Some(q) => questions.push((q, true)),
+                        None => {
+                            let hint = crate::answers::did_you_mean(
+                                &inc.value,
+                                bank_questions.keys().copied(),
+                            );
+                            self.error(
+                                Pos::of(inc),
+                                format!(
+                                    "question bank '{}' has no question '{}'{hint}",
+                                    b.doc.bank.value, inc.value
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            questions.extend(section.questions.iter().map(|q| (q, false)));
+            let first_pos = bank_ref
+                .map(Pos::of)
+                .or_else(|| section.questions.first().map(|q| Pos::of(&q.id)));
+            let id = section.id.as_ref().or(base.and_then(|b| b.id.as_ref()));
+            match id {
+                Some(id) => {
+                    if section.id.is_some() {
+                        self.check_id(id, "section");
+                    }
+                }
+                None => self.error(
+                    first_pos.unwrap_or_default(),
+                    "a section needs an `id` (or `from` a bank section)",
+                ),
+            }
+            let title = section
+                .title
+                .clone()
+                .or_else(|| base.and_then(|b| b.title.clone()));
+            if title.is_none() {
+                self.error(
+                    first_pos.unwrap_or_default(),
+                    "a section needs a `title` (or `from` a bank section)",
+                );
+            }
+            if questions.is_empty() {
+                self.error(
+                    first_pos.or(id.map(Pos::of)).unwrap_or_default(),
+                    "section has no questions",
+                );
+            }
+            views.push(SectionView {
+                id: id.map(|i| i.value.clone()).unwrap_or_default(),
+                title: title.unwrap_or_default(),
+                description: section
+                    .description
+                    .clone()
+                    .or_else(|| base.and_then(|b| b.description.clone()))
+                    .unwrap_or_default(),
+                questions,
+            });
+        }
+        views
+    }
+
+    fn resolve_evidence(
+        &mut self,
+        notes: &[model::Evidence],
+        index: &HashMap<&str, usize>,
+    ) -> Vec<crate::ruleset::EvidenceNote> {
+        let mut out = Vec::new();
+        for n in notes {
+            match index.get(n.source.value.as_str()) {
+                Some(&source) => out.push(crate::ruleset::EvidenceNote {
+                    text: n.text.clone(),
+                    source,
+                }),
+                None => self.error(
+                    Pos::of(&n.source),
+                    format!("unknown source '{}'", n.source.value),
+                ),
+            }
+        }
+        out
     }
 
     fn check_id(&mut self, id: &model::Id, what: &str) {
@@ -246,7 +444,7 @@ impl Compiler {
         }
     }
 
-    fn meta(&mut self, doc: &RuleSetDoc, text: &str) -> Meta {
+    fn meta(&mut self, doc: &RuleSetDoc, text: &str, bank: Option<Bank<'_>>) -> Meta {
         self.check_id(&doc.id, "rule set");
         if doc.version.value.trim().is_empty() {
             self.error(Pos::of(&doc.version), "version is empty");
@@ -265,6 +463,36 @@ impl Compiler {
             self.check_id(&s.id, "source");
             self.unique(&mut seen, &s.id, "source");
         }
+        let info = |s: &model::Source| SourceInfo {
+            id: s.id.value.clone(),
+            citation: s.citation.clone(),
+            url: s.url.clone(),
+            verified: s.verified.clone(),
+        };
+        let mut sources: Vec<SourceInfo> = doc.sources.iter().map(info).collect();
+        let mut hashed = text.as_bytes().to_vec();
+        if let Some(b) = bank {
+            // A rule set may redefine a bank source (to add its own note).
+            self.in_bank = true;
+            let mut bank_seen = HashMap::new();
+            for s in &b.doc.sources {
+                self.check_id(&s.id, "source");
+                if self.unique(&mut bank_seen, &s.id, "source")
+                    && !seen.contains_key(s.id.value.as_str())
+                {
+                    sources.push(info(s));
+                }
+            }
+            self.in_bank = false;
+            hashed.push(0);
+            hashed.extend_from_slice(b.text.as_bytes());
+        }
+        if let (Some(qb), None) = (&doc.question_bank, bank) {
+            self.error(
+                Pos::of(qb),
+                format!("question bank '{}' was not loaded", qb.value),
+            );
+        }
         Meta {
             id: doc.id.value.clone(),
             title: doc.title.clone(),
@@ -274,17 +502,9 @@ impl Compiler {
             review_note: doc.review.note.clone(),
             description: doc.description.clone(),
             disclaimer: doc.disclaimer.clone(),
-            sources: doc
-                .sources
-                .iter()
-                .map(|s| SourceInfo {
-                    id: s.id.value.clone(),
-                    citation: s.citation.clone(),
-                    url: s.url.clone(),
-                    verified: s.verified.clone(),
-                })
-                .collect(),
-            sha256: sha256_hex(text.as_bytes()),
+            sources,
+            sha256: sha256_hex(&hashed),
+            question_bank: bank.map(|b| b.doc.bank.value.clone()),
         }
     }
 
@@ -712,7 +932,7 @@ impl Compiler {
     fn warn_unused_questions(
         &mut self,
         questions: &[Question],
-        pos: &[Pos],
+        pos: &[(Pos, bool)],
         criteria: &[Criterion],
     ) {
         let mut used = vec![false; questions.len()];
@@ -743,8 +963,9 @@ impl Compiler {
         }
         for (i, q) in questions.iter().enumerate() {
             if !used[i] {
+                self.in_bank = pos[i].1;
                 self.warning(
-                    pos[i],
+                    pos[i].0,
                     format!(
                         "question '{}' is not used by any criterion or skip logic",
                         q.id
@@ -756,7 +977,12 @@ impl Compiler {
 
     /// Red flags must be asked first so the walk can stop early: warn when a
     /// question a red flag reads comes after one it does not.
-    fn warn_red_flags_late(&mut self, questions: &[Question], pos: &[Pos], criteria: &[Criterion]) {
+    fn warn_red_flags_late(
+        &mut self,
+        questions: &[Question],
+        pos: &[(Pos, bool)],
+        criteria: &[Criterion],
+    ) {
         let mut red = vec![false; questions.len()];
         for c in criteria.iter().filter(|c| c.kind == CriterionKind::RedFlag) {
             let mut stack = vec![c.root];
@@ -782,8 +1008,9 @@ impl Compiler {
         let mut seen_other = false;
         for (i, q) in questions.iter().enumerate() {
             if red[i] && seen_other {
+                self.in_bank = pos[i].1;
                 self.warning(
-                    pos[i],
+                    pos[i].0,
                     format!("question '{}' feeds a red flag but comes after other questions; ask red flags first", q.id),
                 );
             }

@@ -39,6 +39,13 @@ struct CriterionJson<'a> {
     status: &'static str,
     decided_by: Vec<DecidedBy<'a>>,
     sources: &'a [String],
+    evidence: Vec<EvidenceJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    text: &'a str,
+    source: &'a str,
 }
 
 #[derive(Serialize)]
@@ -77,6 +84,7 @@ pub fn render(s: &Summary) -> String {
                     })
                     .collect(),
                 sources: &c.sources,
+                evidence: c.evidence.iter().map(|(text, source)| EvidenceJson { text, source }).collect(),
             })
             .collect(),
         unanswered: s.unanswered.iter().map(|(id, _)| id.as_str()).collect(),

@@ -24,6 +24,8 @@ pub struct CriterionLine {
     pub decided_by: Vec<(String, String, String)>,
     pub sources: Vec<String>,
     pub if_not_met: String,
+    /// (teaching figure, source id)
+    pub evidence: Vec<(String, String)>,
 }
 
 /// Everything a report shows, gathered once.
@@ -74,6 +76,11 @@ impl Summary {
                     .map(String::from)
                     .collect(),
                 if_not_met: c.if_not_met.clone(),
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|e| (e.text.clone(), rs.meta.sources[e.source].id.clone()))
+                    .collect(),
             })
             .collect();
         let pick = |list: Vec<usize>| {

@@ -106,6 +106,16 @@ pub fn render(s: &Summary, style: Style) -> String {
             let _ = writeln!(out, "  - {}: {}", c.label, c.if_not_met.trim());
         }
     }
+    let with_evidence: Vec<_> = s.criteria.iter().filter(|c| !c.evidence.is_empty()).collect();
+    if !with_evidence.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "Evidence:");
+        for c in with_evidence {
+            for (text, source) in &c.evidence {
+                let _ = writeln!(out, "  - {}: {text} [{source}]", c.label);
+            }
+        }
+    }
     if !s.unanswered.is_empty() || !s.not_assessed.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "Unknown, would need assessing:");

@@ -226,7 +226,11 @@ impl TermPrompter {
     }
 
     fn show_sources(&self, rules: &RuleSet, qi: usize) -> Result<(), PromptError> {
-        for &si in &rules.questions[qi].sources {
+        let q = &rules.questions[qi];
+        for e in &q.evidence {
+            self.line(&format!("  Evidence: {} [{}]", e.text, rules.meta.sources[e.source].id))?;
+        }
+        for &si in &q.sources {
             let s = &rules.meta.sources[si];
             self.line(&self.dim(&format!("  Source [{}]: {}", s.id, s.citation.trim())))?;
         }
