@@ -416,7 +416,11 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
         } else {
             edit_distance(&lower, &c.to_lowercase())
         };
-        if d <= 2.max(word.len() / 4) && best.is_none_or(|(bd, _)| d < bd) {
+        // Close, and not a rewrite of the whole word ('y' is not a typo of 'x').
+        if d <= 2.max(word.len() / 4)
+            && d < word.chars().count()
+            && best.is_none_or(|(bd, _)| d < bd)
+        {
             best = Some((d, c));
         }
     }

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
-use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::answers::{self, AnswersDoc, Match};
 use crate::catalog::{self, BUNDLED};
@@ -60,6 +59,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Some(Command::Run(args)) => screen(&args),
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Rules) => list_rules(),
+        Some(Command::Test(args)) => crate::testcmd::run(&args),
     }
 }
 
@@ -143,15 +143,7 @@ fn validate(args: &ValidateArgs) -> Result<Exit, AppError> {
 }
 
 fn list_rules() -> Result<Exit, AppError> {
-    let style = output::stdout_style(crate::cli::ColorWhen::Never);
-    let mut t = Table::new();
-    t.load_style(if style.utf8 {
-        presets::UTF8_FULL_CONDENSED
-    } else {
-        presets::ASCII_FULL_CONDENSED
-    });
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(style.width.max(40));
+    let mut t = report::text::table(output::stdout_style(crate::cli::ColorWhen::Never));
     t.set_header(["id", "title", "version", "review", "default"]);
     for b in BUNDLED {
         let loaded = catalog::compile_text(b.id, b.text).map_err(AppError::Invalid)?;

@@ -41,6 +41,22 @@ pub const BUNDLED: &[Bundled] = &[
     },
 ];
 
+/// Bundled vignettes: (rule set id, `rules/<id>.vignettes.yaml`).
+pub const VIGNETTES: &[(&str, &str)] = &[
+    (
+        "nass-2015",
+        include_str!("../rules/nass-2015.vignettes.yaml"),
+    ),
+    (
+        "evicore-cmm-611",
+        include_str!("../rules/evicore-cmm-611.vignettes.yaml"),
+    ),
+    (
+        "insite-sifi-2016",
+        include_str!("../rules/insite-sifi-2016.vignettes.yaml"),
+    ),
+];
+
 /// Bundled question banks (`rules/banks/<id>.yaml`).
 pub const BANKS: &[Bundled] = &[Bundled {
     id: "sij-questions",
@@ -141,5 +157,38 @@ mod tests {
             assert_eq!(doc.bank.value, b.id);
         }
         assert_eq!(BUNDLED[0].id, DEFAULT_ID);
+    }
+
+    /// Every bundled rule set is tested by its own vignettes: at least 12,
+    /// all passing, every criterion made true, false and unknown.
+    #[test]
+    fn bundled_vignettes_pass_with_complete_coverage() {
+        for b in BUNDLED {
+            let rules = compile_text(b.id, b.text)
+                .unwrap_or_else(|d| panic!("{d}"))
+                .rules;
+            let (_, text) = VIGNETTES
+                .iter()
+                .find(|(id, _)| *id == b.id)
+                .expect("vignettes bundled");
+            let doc: crate::vignette::VignetteDoc =
+                load::parse_yaml(text).unwrap_or_else(|d| panic!("{}", d.message));
+            let report = crate::vignette::run(&rules, &doc).unwrap_or_else(|d| panic!("{d:?}"));
+            assert!(
+                report.cases.len() >= 12,
+                "{}: {} vignettes",
+                b.id,
+                report.cases.len()
+            );
+            for c in &report.cases {
+                assert!(c.passed(), "{} / {}: {:?}", b.id, c.id, c.mismatches);
+            }
+            assert!(
+                report.coverage_gaps.is_empty(),
+                "{}: {:?}",
+                b.id,
+                report.coverage_gaps
+            );
+        }
     }
 }

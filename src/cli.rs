@@ -9,7 +9,7 @@ use crate::catalog::DEFAULT_ID;
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0    a screening completed (whatever its outcome), or a check passed
-  1    a check found problems (validate)
+  1    a check found problems (validate, test)
   2    usage or input error: unreadable file, malformed YAML, an answer that
        does not fit its question, answers for another rule set, no terminal
   130  interrupted (Ctrl-C or SIGTERM)
@@ -39,6 +39,20 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the bundled rule sets.
     Rules,
+    /// Run rule sets' vignettes (teaching cases with expected results) and report coverage.
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Rule sets to test: bundled ids or paths (default: every bundled rule set).
+    /// A rule set on disk uses <name>.vignettes.yaml beside it unless --vignettes is given.
+    #[arg(value_name = "RULESET")]
+    pub rule_sets: Vec<String>,
+
+    /// Vignette file to run (with exactly one rule set).
+    #[arg(long, value_name = "FILE")]
+    pub vignettes: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -13,7 +13,7 @@ use crate::model::CriterionKind;
 use crate::ruleset::{Node, NodeId, QuestionIdx, QuestionKind, RuleSet};
 
 /// The result of a screening.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// A red flag holds: stop, urgent medical evaluation.

@@ -20,5 +20,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod ruleset;
+pub mod testcmd;
 pub mod validate;
+pub mod vignette;
 pub mod walk;

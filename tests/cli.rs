@@ -521,3 +521,39 @@ fn closed_stdout_ends_quietly() {
     assert_eq!(o.status.code(), Some(0));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
 }
+
+#[test]
+fn test_runs_every_bundled_rule_sets_vignettes() {
+    let o = run(&["test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("coverage: complete").count(), 3, "{out}");
+    let last = out.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn test_shows_a_failure_side_by_side_and_exits_1() {
+    // mini.vignettes.yaml sits beside mini.yaml and is found by name.
+    let o = run(&["test", &fixture("mini.yaml")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL wrong"), "{out}");
+    assert!(out.contains("| outcome | met      | not_met |"), "{out}");
+    assert!(out.contains("| block   | true     | false   |"), "{out}");
+    assert!(out.contains("coverage gaps"), "{out}");
+    assert!(out.trim_end().ends_with("1 passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn test_without_vignettes_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = write_temp(
+        dir.path(),
+        "r.yaml",
+        &std::fs::read_to_string(fixture("mini.yaml")).expect("fixture"),
+    );
+    let o = run(&["test", &rules]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no vignettes for"), "{}", stderr(&o));
+}

@@ -84,7 +84,11 @@ pub fn render(s: &Summary) -> String {
                     })
                     .collect(),
                 sources: &c.sources,
-                evidence: c.evidence.iter().map(|(text, source)| EvidenceJson { text, source }).collect(),
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|(text, source)| EvidenceJson { text, source })
+                    .collect(),
             })
             .collect(),
         unanswered: s.unanswered.iter().map(|(id, _)| id.as_str()).collect(),

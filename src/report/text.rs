@@ -29,7 +29,8 @@ impl Style {
     };
 }
 
-fn table(style: Style) -> Table {
+/// An empty table in the given style, shared by every table the tool prints.
+pub fn table(style: Style) -> Table {
     let mut t = Table::new();
     t.load_style(if style.utf8 {
         presets::UTF8_FULL_CONDENSED
@@ -106,7 +107,11 @@ pub fn render(s: &Summary, style: Style) -> String {
             let _ = writeln!(out, "  - {}: {}", c.label, c.if_not_met.trim());
         }
     }
-    let with_evidence: Vec<_> = s.criteria.iter().filter(|c| !c.evidence.is_empty()).collect();
+    let with_evidence: Vec<_> = s
+        .criteria
+        .iter()
+        .filter(|c| !c.evidence.is_empty())
+        .collect();
     if !with_evidence.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "Evidence:");

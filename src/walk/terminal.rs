@@ -228,7 +228,10 @@ impl TermPrompter {
     fn show_sources(&self, rules: &RuleSet, qi: usize) -> Result<(), PromptError> {
         let q = &rules.questions[qi];
         for e in &q.evidence {
-            self.line(&format!("  Evidence: {} [{}]", e.text, rules.meta.sources[e.source].id))?;
+            self.line(&format!(
+                "  Evidence: {} [{}]",
+                e.text, rules.meta.sources[e.source].id
+            ))?;
         }
         for &si in &q.sources {
             let s = &rules.meta.sources[si];
