@@ -60,6 +60,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Rules) => list_rules(),
         Some(Command::Test(args)) => crate::testcmd::run(&args),
+        Some(Command::Compare(args)) => crate::compare::run(&args),
     }
 }
 

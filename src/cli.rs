@@ -39,8 +39,25 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the bundled rule sets.
     Rules,
+    /// Screen one case against several rule sets, or set two rule sets' criteria side by side.
+    Compare(CompareArgs),
     /// Run rule sets' vignettes (teaching cases with expected results) and report coverage.
     Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Rule sets to compare (repeatable; default: every bundled rule set).
+    #[arg(long, short = 'r', value_name = "NAME|PATH")]
+    pub rules: Vec<String>,
+
+    /// The case to screen; answers are matched to each rule set by question id.
+    #[arg(long, short = 'a', value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// When to use colour.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
 }
 
 #[derive(Debug, Args)]

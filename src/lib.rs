@@ -11,6 +11,8 @@ pub mod answers;
 pub mod app;
 pub mod catalog;
 pub mod cli;
+pub mod compare;
+pub mod describe;
 pub mod diagnostic;
 pub mod error;
 pub mod evaluate;

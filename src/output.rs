@@ -69,16 +69,21 @@ pub fn use_color(when: ColorWhen, is_terminal: bool) -> bool {
 }
 
 /// The table style for standard output: UTF-8 and colour on a terminal, the
-/// terminal's width; plain ASCII at 100 columns otherwise.
+/// terminal's width; plain ASCII otherwise, at `COLUMNS` columns if set
+/// (for wide logs) or 100.
 pub fn stdout_style(when: ColorWhen) -> Style {
     let tty = io::stdout().is_terminal();
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok());
     let width = if tty {
         console::Term::stdout()
             .size_checked()
             .map(|(_, w)| w)
+            .or(columns)
             .unwrap_or(100)
     } else {
-        100
+        columns.unwrap_or(100)
     };
     Style {
         utf8: tty,
