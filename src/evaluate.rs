@@ -282,14 +282,12 @@ impl RuleSet {
                 }
             }
             Node::Not(k) => self.decide(k, ev, seen, depth + 1),
-            Node::Yes(q)
-            | Node::No(q)
-            | Node::Known(q)
-            | Node::Equals(q, _)
-            | Node::Includes(q, _)
-            | Node::Compare(q, ..)
-            | Node::Count(q, ..) => seen[q] = true,
             Node::Criterion(c) => self.decide(self.criteria[c].root, ev, seen, depth + 1),
+            leaf => {
+                if let Some(q) = leaf.question() {
+                    seen[q] = true;
+                }
+            }
         }
     }
 

@@ -212,6 +212,65 @@ pub enum Node {
     Criterion(CriterionIdx),
 }
 
+impl Node {
+    /// The question a leaf reads; `None` for combinators and criterion references.
+    pub const fn question(self) -> Option<QuestionIdx> {
+        match self {
+            Node::Yes(q)
+            | Node::No(q)
+            | Node::Known(q)
+            | Node::Equals(q, _)
+            | Node::Includes(q, _)
+            | Node::Compare(q, ..)
+            | Node::Count(q, ..) => Some(q),
+            Node::All(_)
+            | Node::Any(_)
+            | Node::Not(_)
+            | Node::AtLeast { .. }
+            | Node::Criterion(_) => None,
+        }
+    }
+}
+
+/// Marks in `seen` every question read under `roots`. Criterion references
+/// are followed through `criteria_roots` when given (each criterion once, so
+/// even a cyclic reference ends), and ignored otherwise.
+pub(crate) fn mark_read(
+    nodes: &[Node],
+    children: &[NodeId],
+    roots: impl IntoIterator<Item = NodeId>,
+    criteria_roots: Option<&[NodeId]>,
+    seen: &mut [bool],
+) {
+    let mut followed = vec![false; criteria_roots.map_or(0, <[NodeId]>::len)];
+    let mut stack: Vec<NodeId> = roots.into_iter().collect();
+    while let Some(id) = stack.pop() {
+        let Some(&node) = nodes.get(id as usize) else {
+            continue;
+        };
+        match node {
+            Node::All(r) | Node::Any(r) | Node::AtLeast { of: r, .. } => {
+                stack.extend_from_slice(&children[r.start as usize..r.end as usize]);
+            }
+            Node::Not(k) => stack.push(k),
+            Node::Criterion(c) => {
+                if let Some(cr) = criteria_roots
+                    && !std::mem::replace(&mut followed[c], true)
+                {
+                    stack.push(cr[c]);
+                }
+            }
+            leaf => {
+                if let Some(q) = leaf.question()
+                    && let Some(s) = seen.get_mut(q)
+                {
+                    *s = true;
+                }
+            }
+        }
+    }
+}
+
 /// A compact `start..end` into `RuleSet::children`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range32 {
@@ -280,31 +339,19 @@ impl RuleSet {
     /// references, in rule-set order without repeats.
     pub fn questions_read(&self, root: NodeId) -> Vec<QuestionIdx> {
         let mut seen = vec![false; self.questions.len()];
-        self.mark_questions(root, &mut seen);
+        let criteria_roots: Vec<NodeId> = self.criteria.iter().map(|c| c.root).collect();
+        mark_read(
+            &self.nodes,
+            &self.children,
+            [root],
+            Some(&criteria_roots),
+            &mut seen,
+        );
         seen.iter()
             .enumerate()
             .filter(|(_, s)| **s)
             .map(|(i, _)| i)
             .collect()
-    }
-
-    fn mark_questions(&self, id: NodeId, seen: &mut [bool]) {
-        match self.node(id) {
-            Node::All(r) | Node::Any(r) | Node::AtLeast { of: r, .. } => {
-                for &k in self.kids(r) {
-                    self.mark_questions(k, seen);
-                }
-            }
-            Node::Not(k) => self.mark_questions(k, seen),
-            Node::Yes(q)
-            | Node::No(q)
-            | Node::Known(q)
-            | Node::Equals(q, _)
-            | Node::Includes(q, _)
-            | Node::Compare(q, ..)
-            | Node::Count(q, ..) => seen[q] = true,
-            Node::Criterion(c) => self.mark_questions(self.criteria[c].root, seen),
-        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Pos};
 use crate::model::{self, BankDoc, Condition, CriterionKind, QuestionType, RuleSetDoc};
 use crate::ruleset::{
     ChoiceOption, Criterion, CriterionIdx, MAX_MULTI_OPTIONS, Meta, Node, NodeId, NumberSpec,
-    Question, QuestionIdx, QuestionKind, Range32, RuleSet, SectionInfo, SourceInfo,
+    Question, QuestionIdx, QuestionKind, Range32, RuleSet, SectionInfo, SourceInfo, mark_read,
 };
 
 /// The answer word reserved for "not assessed"; no option may use it.
@@ -239,28 +239,22 @@ struct Compiler {
 }
 
 impl Compiler {
-    fn error(&mut self, pos: Pos, msg: impl Into<String>) {
+    /// Records a diagnostic, naming the bank's file while checking its items.
+    fn report(&mut self, d: Diagnostic) {
         let file = if self.in_bank {
             self.bank_name.clone()
         } else {
             None
         };
-        self.diagnostics.push(Diagnostic {
-            file,
-            ..Diagnostic::error(pos, msg)
-        });
+        self.diagnostics.push(Diagnostic { file, ..d });
+    }
+
+    fn error(&mut self, pos: Pos, msg: impl Into<String>) {
+        self.report(Diagnostic::error(pos, msg));
     }
 
     fn warning(&mut self, pos: Pos, msg: impl Into<String>) {
-        let file = if self.in_bank {
-            self.bank_name.clone()
-        } else {
-            None
-        };
-        self.diagnostics.push(Diagnostic {
-            file,
-            ..Diagnostic::warning(pos, msg)
-        });
+        self.report(Diagnostic::warning(pos, msg));
     }
 
     /// Turns sections into flat question lists, taking `from` and `include`
@@ -936,31 +930,11 @@ impl Compiler {
         criteria: &[Criterion],
     ) {
         let mut used = vec![false; questions.len()];
-        let mut roots: Vec<NodeId> = criteria.iter().map(|c| c.root).collect();
-        roots.extend(questions.iter().filter_map(|q| q.ask_when));
-        let mut stack = roots;
-        while let Some(id) = stack.pop() {
-            match self.nodes.get(id as usize).copied() {
-                Some(Node::All(r) | Node::Any(r) | Node::AtLeast { of: r, .. }) => {
-                    stack.extend_from_slice(&self.children[r.start as usize..r.end as usize]);
-                }
-                Some(Node::Not(k)) => stack.push(k),
-                Some(
-                    Node::Yes(q)
-                    | Node::No(q)
-                    | Node::Known(q)
-                    | Node::Equals(q, _)
-                    | Node::Includes(q, _)
-                    | Node::Compare(q, ..)
-                    | Node::Count(q, ..),
-                ) => {
-                    if let Some(u) = used.get_mut(q) {
-                        *u = true;
-                    }
-                }
-                Some(Node::Criterion(_)) | None => {}
-            }
-        }
+        let roots = criteria
+            .iter()
+            .map(|c| c.root)
+            .chain(questions.iter().filter_map(|q| q.ask_when));
+        mark_read(&self.nodes, &self.children, roots, None, &mut used);
         for (i, q) in questions.iter().enumerate() {
             if !used[i] {
                 self.in_bank = pos[i].1;
@@ -984,27 +958,11 @@ impl Compiler {
         criteria: &[Criterion],
     ) {
         let mut red = vec![false; questions.len()];
-        for c in criteria.iter().filter(|c| c.kind == CriterionKind::RedFlag) {
-            let mut stack = vec![c.root];
-            while let Some(id) = stack.pop() {
-                match self.nodes.get(id as usize).copied() {
-                    Some(Node::All(r) | Node::Any(r) | Node::AtLeast { of: r, .. }) => {
-                        stack.extend_from_slice(&self.children[r.start as usize..r.end as usize]);
-                    }
-                    Some(Node::Not(k)) => stack.push(k),
-                    Some(Node::Criterion(_)) | None => {}
-                    Some(
-                        Node::Yes(q)
-                        | Node::No(q)
-                        | Node::Known(q)
-                        | Node::Equals(q, _)
-                        | Node::Includes(q, _)
-                        | Node::Compare(q, ..)
-                        | Node::Count(q, ..),
-                    ) => red[q] = true,
-                }
-            }
-        }
+        let roots = criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::RedFlag)
+            .map(|c| c.root);
+        mark_read(&self.nodes, &self.children, roots, None, &mut red);
         let mut seen_other = false;
         for (i, q) in questions.iter().enumerate() {
             if red[i] && seen_other {
