@@ -339,38 +339,48 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
 
 /// Parses an answer typed as text: a CSV cell, `--set q=value`, a prompt.
 /// Lists are separated by `;` or `,`; the empty string is unanswered.
+///
+/// Batch screening calls this for every cell, so a well-formed answer is
+/// parsed without allocating; only an error builds a message.
 pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
-    let t = text.trim();
+    // ASCII trimming: Unicode-aware `trim` cost a tenth of batch time.
+    let t = text.trim_ascii();
     if t.is_empty() {
         return Ok(Answer::Unanswered);
     }
-    let raw = match &q.kind {
-        QuestionKind::Number(_) if t != UNKNOWN_WORD => match t.parse::<f64>() {
-            Ok(v) => RawValue::Number(v),
-            Err(_) => return Err(format!("expected a number, found '{}'", t.escape_debug())),
-        },
+    if t == UNKNOWN_WORD {
+        return parse_value(q, &RawValue::Text(t.to_string()));
+    }
+    match &q.kind {
         QuestionKind::YesNo => match t {
-            "true" => RawValue::Bool(true),
-            "false" => RawValue::Bool(false),
-            _ => RawValue::Text(t.to_string()),
+            "yes" | "true" => Ok(Answer::Yes),
+            "no" | "false" => Ok(Answer::No),
+            _ => parse_value(q, &RawValue::Text(t.to_string())),
         },
-        QuestionKind::MultipleChoice(_) if t != UNKNOWN_WORD => {
+        QuestionKind::Number(spec) => match t.parse::<f64>() {
+            Ok(v) => match spec.check(v) {
+                None => Ok(Answer::Number(v)),
+                Some(why) => Err(why),
+            },
+            Err(_) => Err(format!("expected a number, found '{}'", t.escape_debug())),
+        },
+        QuestionKind::SingleChoice(opts) => find_option(opts, t).map(Answer::Choice),
+        QuestionKind::MultipleChoice(opts) => {
             let inner = t
                 .strip_prefix('[')
                 .and_then(|s| s.strip_suffix(']'))
                 .unwrap_or(t);
-            RawValue::List(
-                inner
-                    .split([';', ','])
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect(),
-            )
+            let mut bits = 0u64;
+            for item in inner
+                .split([';', ','])
+                .map(str::trim_ascii)
+                .filter(|s| !s.is_empty())
+            {
+                bits |= 1 << find_option(opts, item)?;
+            }
+            Ok(Answer::Multi(bits))
         }
-        _ => RawValue::Text(t.to_string()),
-    };
-    parse_value(q, &raw)
+    }
 }
 
 fn find_option(opts: &[crate::ruleset::ChoiceOption], id: &str) -> Result<u16, String> {

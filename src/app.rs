@@ -61,6 +61,7 @@ pub fn run(cli: Cli) -> Result<Exit, AppError> {
         Some(Command::Rules) => list_rules(),
         Some(Command::Test(args)) => crate::testcmd::run(&args),
         Some(Command::Compare(args)) => crate::compare::run(&args),
+        Some(Command::Batch(args)) => crate::batch::run(&args),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::catalog::DEFAULT_ID;
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0    a screening completed (whatever its outcome), or a check passed
-  1    a check found problems (validate, test)
+  1    a check found problems (validate, test), or batch met bad rows
   2    usage or input error: unreadable file, malformed YAML, an answer that
        does not fit its question, answers for another rule set, no terminal
   130  interrupted (Ctrl-C or SIGTERM)
@@ -39,10 +39,50 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the bundled rule sets.
     Rules,
+    /// Screen many cases from CSV or JSON Lines (one case per row), streaming.
+    Batch(BatchArgs),
     /// Screen one case against several rule sets, or set two rule sets' criteria side by side.
     Compare(CompareArgs),
     /// Run rule sets' vignettes (teaching cases with expected results) and report coverage.
     Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Cases: a CSV file (header row of question ids, one case per row, empty
+    /// cell = unanswered) or JSON Lines (one object per line); - for stdin.
+    #[arg(value_name = "FILE")]
+    pub input: PathBuf,
+
+    /// Rule set: a bundled id or a path.
+    #[arg(long, short = 'r', value_name = "NAME|PATH", default_value = DEFAULT_ID)]
+    pub rules: String,
+
+    /// Output format: one row per case with the outcome and each criterion.
+    #[arg(long, short = 'f', value_enum, default_value_t = BatchFormat::Csv)]
+    pub format: BatchFormat,
+
+    /// Input format (default: from the file name, else from the first byte).
+    #[arg(long, value_enum)]
+    pub input_format: Option<BatchFormat>,
+
+    /// Write results to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Stop at the first bad row (exit 2) instead of marking it and going on.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Column or field carried through as the case id (default: case_id or id).
+    #[arg(long, value_name = "NAME")]
+    pub id_column: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    Csv,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@
 
 pub mod answers;
 pub mod app;
+pub mod batch;
 pub mod catalog;
 pub mod cli;
 pub mod compare;

@@ -92,6 +92,23 @@ pub fn stdout_style(when: ColorWhen) -> Style {
     }
 }
 
+/// The table style for standard error (batch summaries), by the same rules.
+pub fn stderr_style() -> Style {
+    let tty = io::stderr().is_terminal();
+    let width = if tty {
+        console::Term::stderr()
+            .size_checked()
+            .map_or(100, |(_, w)| w)
+    } else {
+        100
+    };
+    Style {
+        utf8: tty,
+        color: use_color(ColorWhen::Auto, tty),
+        width,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
