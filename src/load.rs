@@ -137,28 +137,41 @@ fn plain_message(e: &serde_saphyr::Error) -> String {
     let mut opts = serde_saphyr::RenderOptions::default();
     opts.snippets = SnippetMode::Off;
     let rendered = e.render_with_options(opts);
-    let first = rendered
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid YAML")
-        .trim();
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    // "line 2 column 1: message" or "message at line 2, column 1"
-    let msg = match first.split_once(": ") {
+    let joined = rendered.split_whitespace().collect::<Vec<_>>().join(" ");
+    let msg = joined.strip_prefix("error: ").unwrap_or(&joined);
+    // "line 2 column 1: message": the diagnostic carries the place itself.
+    let msg = match msg.split_once(": ") {
         Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
-        _ => first,
+        _ => msg,
     };
+    // "... at line 2, column 1" at the very end repeats the place too.
     let msg = match msg.rfind(" at line ") {
-        Some(i) => &msg[..i],
-        None => msg,
+        Some(i) if is_place(&msg[i + " at line ".len()..]) => &msg[..i],
+        _ => msg,
     };
     // Advice addressed to programmers embedding the library, not to authors.
-    let msg = msg.split(", set DuplicateKeyPolicy").next().unwrap_or(msg);
-    let mut msg = msg.trim().to_string();
-    if msg.contains("budget") || msg.contains("Budget") {
-        msg.push_str(" (a safety limit for YAML input; see `Resource limits` in the README)");
+    let msg = msg
+        .split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(msg)
+        .trim();
+    match msg.strip_prefix("budget breached: ") {
+        Some(which) => format!(
+            "YAML safety limit exceeded: {which}; the file expands (through nesting or aliases) past what a rule set or answers file needs (see \"Resource limits\" in the README)"
+        ),
+        None if msg.is_empty() => "invalid YAML".to_string(),
+        None => msg.to_string(),
     }
-    msg
+}
+
+/// Whether `s` is exactly "N, column M".
+fn is_place(s: &str) -> bool {
+    s.split_once(", column ").is_some_and(|(l, c)| {
+        !l.is_empty()
+            && !c.is_empty()
+            && l.bytes().all(|b| b.is_ascii_digit())
+            && c.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]
@@ -191,6 +204,20 @@ mod tests {
         let e = parse_yaml::<Doc>("a: 1\na: 2\n").expect_err("duplicate");
         assert_eq!(e.pos.line, 2);
         assert!(e.message.contains("duplicate"), "{}", e.message);
+    }
+
+    #[test]
+    fn aliases_of_a_large_string_hit_the_budget_and_say_which() {
+        let big = "x".repeat(1_000_000);
+        let refs = vec!["*a"; 20].join(", ");
+        let y = format!("keep: &a \"{big}\"\nlist: [{refs}]\n");
+        let e = parse_yaml::<serde_json::Value>(&y).expect_err("expands past 8 MiB");
+        assert!(
+            e.message
+                .starts_with("YAML safety limit exceeded: ScalarBytes"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
