@@ -49,6 +49,8 @@ struct Tally {
 }
 
 pub fn run(args: &BatchArgs) -> Result<Exit, AppError> {
+    crate::interrupt::install();
+    crate::interrupt::set_message("no output written");
     let loaded = catalog::load(&args.rules)?;
     let rs = &loaded.rules;
     let shown = args.input.display().to_string();
@@ -188,6 +190,9 @@ impl Sink {
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(err)?;
+        // An interrupt removes the partial output instead of leaving it.
+        crate::interrupt::set_cleanup(Some(tmp.path().to_path_buf()));
+        crate::interrupt::set_message(format!("no output written to {}", path.display()));
         Ok(Sink::File(BufWriter::with_capacity(256 * 1024, tmp)))
     }
 
@@ -213,8 +218,10 @@ impl Sink {
                 let tmp = w.into_inner().map_err(|e| err(e.into_error()))?;
                 tmp.as_file().sync_all().map_err(err)?;
                 let Some(path) = path else { return Ok(()) };
-                tmp.persist(path).map_err(|e| err(e.error))?;
-                Ok(())
+                crate::interrupt::commit(
+                    || tmp.persist(path).map(drop).map_err(|e| err(e.error)),
+                    format!("output is complete in {}", path.display()),
+                )
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod describe;
 pub mod diagnostic;
 pub mod error;
 pub mod evaluate;
+pub mod interrupt;
 pub mod load;
 pub mod logic;
 pub mod model;

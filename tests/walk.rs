@@ -353,3 +353,53 @@ fn the_default_rule_set_walks_end_to_end() {
     p.exp_string("Outcome: MET").expect("summary");
     assert_eq!(exit_code(p), 0);
 }
+
+#[test]
+fn sigterm_at_every_stage_exits_130_with_one_line() {
+    use rexpect::process::Signal;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("saved.yaml").display().to_string();
+    /// Keys that bring a walk to a stage.
+    type Reach = fn(&mut PtySession);
+    // (stage, keys to reach it, expected message)
+    let stages: [(&str, Reach, &str); 3] = [
+        (
+            "intro",
+            |p| {
+                p.exp_string("Press Enter to start.")
+                    .map(drop)
+                    .expect("intro")
+            },
+            "interrupted: answers so far are saved in",
+        ),
+        (
+            "question",
+            |p| start(p),
+            "interrupted: answers so far are saved in",
+        ),
+        (
+            "review",
+            |p| {
+                mini_walk(p, 1, 1, 1, None, 0);
+                p.exp_string("Finish and show the summary")
+                    .map(drop)
+                    .expect("review");
+            },
+            "interrupted: answers so far are saved in",
+        ),
+    ];
+    for (stage, reach, want) in stages {
+        let _ = std::fs::remove_file(&file);
+        let mut p = spawn(&["--rules", &fixture("mini.yaml"), "--save", &file]);
+        reach(&mut p);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        p.process_mut().signal(Signal::SIGTERM).expect("signal");
+        p.exp_string(want)
+            .unwrap_or_else(|e| panic!("{stage}: {e}"));
+        assert_eq!(exit_code(p), 130, "{stage}");
+        assert!(
+            std::fs::read_to_string(&file).is_ok_and(|t| t.contains("rule_set: mini")),
+            "{stage}: save file intact"
+        );
+    }
+}

@@ -5,9 +5,7 @@
 //! says in one line what was saved, and exits with 130. Saving holds a lock the
 //! handler also takes, so an interrupt never cuts a save in half.
 
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 
 use console::{Key, Term, style};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
@@ -17,48 +15,32 @@ use super::{Ask, PromptError, Prompter, Reply, ReviewChoice, ReviewRow, Walk, Wa
 use crate::answers::{self, Answer, Match};
 use crate::cli::RunArgs;
 use crate::error::{AppError, Exit};
+use crate::interrupt;
 use crate::output;
 use crate::report::{self, Summary};
 use crate::ruleset::{QuestionKind, RuleSet};
 
-/// What the interrupt handler reports: where answers are being saved.
-static SAVE_STATE: Mutex<Option<PathBuf>> = Mutex::new(None);
-
 fn interrupted_message(saved_to: Option<&Path>) -> String {
     match saved_to {
         Some(p) => format!(
-            "interrupted: answers so far are saved in {} (continue with --resume {})",
+            "answers so far are saved in {} (continue with --resume {})",
             p.display(),
             p.display()
         ),
-        None => "interrupted: nothing was saved (pass --save FILE to keep answers)".into(),
+        None => "nothing was saved (pass --save FILE to keep answers)".into(),
     }
 }
 
-/// Whether our handler owns SIGINT/SIGTERM (it prints and exits).
-static HANDLER: AtomicBool = AtomicBool::new(false);
-
-/// Installs the Ctrl-C / SIGTERM handler. It waits for any save in progress.
-fn install_interrupt_handler() {
-    let installed = ctrlc::set_handler(|| {
-        let guard = SAVE_STATE.lock().unwrap_or_else(|e| e.into_inner());
-        let term = Term::stderr();
-        let _ = term.show_cursor();
-        eprintln!("\nsij-screen: {}", interrupted_message(guard.as_deref()));
-        std::process::exit(Exit::Interrupted as i32);
-    });
-    HANDLER.store(installed.is_ok(), Ordering::SeqCst);
-}
-
-/// Saves answers atomically while holding the lock the handler takes.
+/// Saves answers atomically; an interrupt waits until the save is complete.
 fn save(path: &Path, rules: &RuleSet, answers: &[Answer]) -> Result<(), AppError> {
-    let _guard = SAVE_STATE.lock().unwrap_or_else(|e| e.into_inner());
+    let _guard = interrupt::guard();
     output::write_atomic(path, &answers::to_file_text(rules, answers))
 }
 
 /// Runs the walk on the terminal and prints the summary.
 pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError> {
-    install_interrupt_handler();
+    interrupt::install();
+    interrupt::set_message(interrupted_message(None));
     let resumed = match &args.resume {
         Some(path) => Some(crate::app::read_answers(path, rules, Match::Strict)?),
         None => None,
@@ -70,7 +52,7 @@ pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError
             .clone()
             .unwrap_or_else(|| vec![Answer::Unanswered; rules.questions.len()]);
         save(p, rules, &initial)?;
-        *SAVE_STATE.lock().unwrap_or_else(|e| e.into_inner()) = Some(p.clone());
+        interrupt::set_message(interrupted_message(Some(p)));
     }
     let color = output::use_color(args.color, true);
     let mut prompter = TermPrompter::new(color);
@@ -85,16 +67,13 @@ pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError
         Err(WalkError::Prompt(PromptError::Interrupted)) => {
             // console raised SIGINT as it returned: the handler is printing
             // the message and exiting. Give it the stage, so it is said once.
-            if HANDLER.load(Ordering::SeqCst) {
+            if interrupt::installed() {
                 std::thread::sleep(std::time::Duration::from_secs(3));
             }
             let _ = Term::stderr().show_cursor();
-            let state = SAVE_STATE.lock().unwrap_or_else(|e| e.into_inner());
-            return Err(AppError::Interrupted(
-                interrupted_message(state.as_deref())
-                    .trim_start_matches("interrupted: ")
-                    .to_string(),
-            ));
+            return Err(AppError::Interrupted(interrupted_message(
+                save_path.as_deref(),
+            )));
         }
         Err(WalkError::Prompt(PromptError::Io(e))) => {
             let _ = Term::stderr().show_cursor();
