@@ -43,8 +43,68 @@ pub enum Command {
     Batch(BatchArgs),
     /// Screen one case against several rule sets, or set two rule sets' criteria side by side.
     Compare(CompareArgs),
+    /// Print a rule set as readable text: questions, skip logic, criteria, sources.
+    Explain(RulesArg),
+    /// Draw a rule set's logic as a flowchart (Mermaid or Graphviz DOT).
+    Graph(GraphArgs),
+    /// Export a rule set for other systems.
+    Export(ExportArgs),
+    /// Print the JSON Schema (draft-07) of rule-set files, for editors.
+    Schema,
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
     /// Run rule sets' vignettes (teaching cases with expected results) and report coverage.
     Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArg {
+    /// Rule set: a bundled id or a path.
+    #[arg(long, short = 'r', value_name = "NAME|PATH", default_value = DEFAULT_ID)]
+    pub rules: String,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub rules: RulesArg,
+
+    /// Chart language.
+    #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Mermaid: renders in Markdown viewers.
+    Mermaid,
+    /// Graphviz DOT: `dot -Tsvg`.
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export.
+    #[arg(value_enum)]
+    pub what: ExportKind,
+
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    /// The rule set's questions as a FHIR R4 Questionnaire (JSON).
+    FhirQuestionnaire,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +199,20 @@ pub struct RunArgs {
     #[arg(long)]
     pub teach: bool,
 
+    /// Add a trace under each criterion: which parts of its condition were
+    /// true, false or unknown, and which answers made them so.
+    #[arg(long)]
+    pub why: bool,
+
+    /// What if: change one answer (repeatable) and show what changed.
+    #[arg(long = "set", value_name = "QUESTION=VALUE", requires = "answers")]
+    pub set: Vec<String>,
+
+    /// List the single answers whose change would change the outcome, and
+    /// what assessing each unknown would give.
+    #[arg(long)]
+    pub what_would_change: bool,
+
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
@@ -157,6 +231,12 @@ pub enum Format {
     Text,
     /// JSON for programs.
     Json,
+    /// Markdown, to paste into notes.
+    Markdown,
+    /// A self-contained, printable HTML page.
+    Html,
+    /// A FHIR R4 QuestionnaireResponse (see `export fhir-questionnaire`).
+    Fhir,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -28,11 +28,13 @@ pub type Id = Spanned<String>;
 /// sections: [ ... ]
 /// criteria: [ ... ]
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetDoc {
+    #[schemars(with = "String")]
     pub id: Id,
     pub title: String,
+    #[schemars(with = "String")]
     pub version: Spanned<String>,
     pub review: Review,
     #[serde(default)]
@@ -42,6 +44,7 @@ pub struct RuleSetDoc {
     pub sources: Vec<Source>,
     /// A bundled question bank's id, or a path relative to this file.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub question_bank: Option<Id>,
     pub sections: Vec<Section>,
     pub criteria: Vec<Criterion>,
@@ -57,9 +60,10 @@ pub struct RuleSetDoc {
 /// sources: [ ... ]
 /// sections: [ ... ]     # ordinary sections with questions
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BankDoc {
+    #[schemars(with = "String")]
     pub bank: Id,
     pub title: String,
     #[serde(default)]
@@ -75,17 +79,20 @@ pub struct BankDoc {
 ///   date: 2026-11-21       # YYYY-MM-DD
 ///   note: Thresholds checked against the policy text; not clinically reviewed.
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     pub status: ReviewStatus,
+    #[schemars(with = "String")]
     pub date: Spanned<String>,
     #[serde(default)]
     pub note: String,
 }
 
 /// How far a rule set may be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     /// Work in progress: not checked against its sources.
@@ -115,9 +122,10 @@ impl ReviewStatus {
 ///     url: https://doi.org/10.1016/j.math.2005.01.003
 ///     verified: Cluster figures read in the abstract.   # optional
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    #[schemars(with = "String")]
     pub id: Id,
     pub citation: String,
     #[serde(default)]
@@ -147,18 +155,21 @@ pub struct Source {
 ///     include: [block_count, first_block_relief_percent]
 ///     questions: [ ... ]               # this rule set's own
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub from: Option<Id>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Id>,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub include: Vec<Id>,
     #[serde(default)]
     pub questions: Vec<Question>,
@@ -171,10 +182,11 @@ pub struct Section {
 ///   - text: "3 or more positive of 6 tests: sensitivity 94%, specificity 78%"
 ///     source: laslett2005
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub text: String,
+    #[schemars(with = "String")]
     pub source: Id,
 }
 
@@ -206,28 +218,36 @@ pub struct Evidence {
 ///     - { id: left, label: Left }
 ///     - { id: right, label: Right }
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    #[schemars(with = "String")]
     pub id: Id,
     pub text: String,
     #[serde(rename = "type")]
+    #[schemars(with = "QuestionType")]
     pub kind: Spanned<QuestionType>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<ChoiceOption>>")]
     pub options: Option<Spanned<Vec<ChoiceOption>>>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub min: Option<Spanned<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub max: Option<Spanned<f64>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub unit: Option<Spanned<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub integer: Option<Spanned<bool>>,
     #[serde(default)]
     pub help: String,
     #[serde(default)]
     pub rationale: String,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub sources: Vec<Id>,
     #[serde(default = "default_true")]
     pub allow_unknown: bool,
@@ -242,7 +262,7 @@ const fn default_true() -> bool {
 }
 
 /// The four kinds of question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionType {
     YesNo,
@@ -252,9 +272,10 @@ pub enum QuestionType {
 }
 
 /// One option of a choice question: `{ id: left, label: Left }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
+    #[schemars(with = "String")]
     pub id: Id,
     pub label: String,
 }
@@ -275,14 +296,16 @@ pub struct ChoiceOption {
 /// What "holds" means depends on the kind: a red flag that holds is present
 /// (stop and refer urgently), an exclusion that holds rules the patient out,
 /// and an indication that holds is met.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
+    #[schemars(with = "String")]
     pub id: Id,
     pub kind: CriterionKind,
     pub label: String,
     pub condition: Condition,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub sources: Vec<Id>,
     #[serde(default)]
     pub rationale: String,
@@ -293,7 +316,9 @@ pub struct Criterion {
 }
 
 /// The role a criterion plays in the outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CriterionKind {
     /// Holds when something serious may be going on: stop, evaluate urgently.
@@ -336,50 +361,56 @@ impl CriterionKind {
 /// A question that is unanswered, answered "unknown", or skipped by its
 /// `ask_when` makes the leaves that read it unknown (`known` is the one leaf
 /// that is never unknown).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
-    All(Spanned<Vec<Condition>>),
-    Any(Spanned<Vec<Condition>>),
+    All(#[schemars(with = "Vec<Condition>")] Spanned<Vec<Condition>>),
+    Any(#[schemars(with = "Vec<Condition>")] Spanned<Vec<Condition>>),
     Not(Box<Condition>),
     AtLeast(AtLeast),
-    Yes(Id),
-    No(Id),
-    Known(Id),
+    Yes(#[schemars(with = "String")] Id),
+    No(#[schemars(with = "String")] Id),
+    Known(#[schemars(with = "String")] Id),
     Equals(OptionRef),
     Includes(OptionRef),
     Compare(Comparison),
     Count(Comparison),
-    Criterion(Id),
+    Criterion(#[schemars(with = "String")] Id),
 }
 
 /// `at_least: { n: 3, of: [ ... ] }`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AtLeast {
+    #[schemars(with = "u32")]
     pub n: Spanned<u32>,
+    #[schemars(with = "Vec<Condition>")]
     pub of: Spanned<Vec<Condition>>,
 }
 
 /// `{ question: pain_side, option: left }`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionRef {
+    #[schemars(with = "String")]
     pub question: Id,
+    #[schemars(with = "String")]
     pub option: Id,
 }
 
 /// `{ question: block_relief_percent, op: ">=", value: 75 }`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Comparison {
+    #[schemars(with = "String")]
     pub question: Id,
     pub op: CmpOp,
+    #[schemars(with = "f64")]
     pub value: Spanned<f64>,
 }
 
 /// A numeric comparison operator, written as in most languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 pub enum CmpOp {
     #[serde(rename = ">=")]
     Ge,

@@ -56,6 +56,19 @@ struct DecidedBy<'a> {
 
 /// Renders pretty-printed JSON with a trailing newline.
 pub fn render(s: &Summary) -> String {
+    pretty(&value(s))
+}
+
+/// Pretty-printed JSON with a trailing newline.
+pub fn pretty(v: &serde_json::Value) -> String {
+    let mut text =
+        serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// The summary as a JSON value, for callers that add fields.
+pub fn value(s: &Summary) -> serde_json::Value {
     let json = Json {
         rule_set: RuleSetRef {
             id: &s.rule_set_id,
@@ -95,8 +108,5 @@ pub fn render(s: &Summary) -> String {
         not_assessed: s.not_assessed.iter().map(|(id, _)| id.as_str()).collect(),
         disclaimer: &s.disclaimer,
     };
-    let mut text =
-        serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    serde_json::to_value(&json).unwrap_or(serde_json::Value::Null)
 }

@@ -3,6 +3,7 @@
 //! Both are built from one [`Summary`], so they cannot disagree.
 
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 use crate::evaluate::{Evaluation, Outcome};

@@ -57,6 +57,11 @@ fn paint(text: impl Into<String>, color: Option<Color>, style: Style) -> Cell {
 
 /// Renders the whole summary.
 pub fn render(s: &Summary, style: Style) -> String {
+    render_with(s, style, "")
+}
+
+/// Renders the summary with extra sections (why, what if) before the disclaimer.
+pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Screening summary: {}", s.title);
     let _ = writeln!(
@@ -130,6 +135,11 @@ pub fn render(s: &Summary, style: Style) -> String {
         for (id, text) in &s.unanswered {
             let _ = writeln!(out, "  - {id}: {text} (unanswered)");
         }
+    }
+    if !extra.is_empty() {
+        out.push('\n');
+        out.push_str(extra.trim_end());
+        out.push('\n');
     }
     out.push('\n');
     let _ = writeln!(out, "{}", s.disclaimer);

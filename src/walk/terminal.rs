@@ -17,7 +17,7 @@ use crate::cli::RunArgs;
 use crate::error::{AppError, Exit};
 use crate::interrupt;
 use crate::output;
-use crate::report::{self, Summary};
+use crate::report;
 use crate::ruleset::{QuestionKind, RuleSet};
 
 fn interrupted_message(saved_to: Option<&Path>) -> String {
@@ -81,13 +81,7 @@ pub fn run_in_terminal(rules: &RuleSet, args: &RunArgs) -> Result<Exit, AppError
         }
     };
     let ev = rules.evaluate(&end.answers);
-    let summary = Summary::new(rules, &ev);
-    let text = match args.format {
-        crate::cli::Format::Text => {
-            report::text::render(&summary, output::stdout_style(args.color))
-        }
-        crate::cli::Format::Json => report::json::render(&summary),
-    };
+    let text = crate::app::render_result(rules, &ev, args, None);
     eprintln!();
     output::stdout(&text)?;
     if let Some(p) = &save_path {

@@ -1,0 +1,347 @@
+//! Explaining the logic and interchange: explain, --why, --set, what would
+//! change the outcome, graphs, Markdown and HTML reports, FHIR R4 (checked
+//! with a real FHIR model library), the JSON Schema, completions, man page.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sij-screen"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = run(args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).expect("UTF-8")
+}
+
+fn case(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/cases")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn explain_prints_questions_skip_logic_criteria_and_sources() {
+    let out = ok(&["explain"]);
+    assert!(
+        out.contains("thigh_thrust_test [yes/no]: Thigh thrust (posterior shear) test positive?"),
+        "{out}"
+    );
+    assert!(
+        out.contains("asked only when thrust_contraindicated = no"),
+        "{out}"
+    );
+    assert!(out.contains(
+        "holds when block_count >= 2 and first_block_relief_percent >= 75 and second_block_relief_percent >= 75"
+    ));
+    assert!(out.contains("[laslett2005] Laslett M"), "{out}");
+    let insite = ok(&["explain", "--rules", "insite-sifi-2016"]);
+    assert!(
+        insite.contains("holds when block_count >= 1 and first_block_relief_percent >= 50"),
+        "{insite}"
+    );
+}
+
+#[test]
+fn why_traces_each_criterion() {
+    let out = ok(&["run", "--answers", &case("incomplete.yaml"), "--why"]);
+    assert!(
+        out.contains("At least 3 positive provocation tests [provocation_cluster]: unknown"),
+        "{out}"
+    );
+    assert!(
+        out.contains("at least 3 of 6: 1 true, 3 unknown, 2 false: unknown"),
+        "{out}"
+    );
+    assert!(
+        out.contains("thigh_thrust_test = yes (answer: unknown): unknown"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "run",
+        "-a",
+        &case("incomplete.yaml"),
+        "--why",
+        "-f",
+        "json",
+    ]))
+    .expect("json");
+    assert!(
+        json["why"]["provocation_cluster"][0]
+            .as_str()
+            .is_some_and(|l| l.starts_with("at least 3 of 6"))
+    );
+}
+
+#[test]
+fn set_reruns_with_changed_answers_and_shows_the_difference() {
+    let out = ok(&[
+        "run",
+        "--answers",
+        &case("not-met.yaml"),
+        "--set",
+        "block_count=2",
+        "--set",
+        "first_block_relief_percent=80",
+        "--set",
+        "second_block_relief_percent=90",
+    ]);
+    assert!(out.contains("outcome: not_met -> met"), "{out}");
+    assert!(out.contains("diagnostic_blocks: NOT MET -> met"), "{out}");
+    assert!(out.contains("Outcome: MET"), "{out}");
+
+    let bad = run(&[
+        "run",
+        "-a",
+        &case("not-met.yaml"),
+        "--set",
+        "block_count=lots",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("--set block_count=lots: expected a number, found 'lots'")
+    );
+    let unknown = run(&["run", "-a", &case("not-met.yaml"), "--set", "blok_count=1"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("(did you mean 'block_count'?)"));
+}
+
+#[test]
+fn what_would_change_the_outcome_is_exact() {
+    let out = ok(&[
+        "run",
+        "--answers",
+        &case("not-met.yaml"),
+        "--what-would-change",
+    ]);
+    // One block with 60%: two blocks are needed; a second block question
+    // appears only once block_count is 2, so no single answer meets NASS.
+    assert!(
+        out.contains("What would change the outcome (not_met):"),
+        "{out}"
+    );
+    assert!(
+        out.contains("saddle_anaesthesia (now no):\n    yes -> red_flag"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "run",
+        "-a",
+        &case("not-met.yaml"),
+        "--what-would-change",
+        "-f",
+        "json",
+    ]))
+    .expect("json");
+    let changes = json["what_would_change"]["changes"]
+        .as_array()
+        .expect("changes");
+    assert!(changes.iter().all(|c| c["outcome"] != "not_met"));
+    assert!(
+        !changes.iter().any(|c| c["outcome"] == "met"),
+        "no single answer meets NASS here: {changes:?}"
+    );
+
+    // Under INSITE the same patient with 40% relief is one answer from met.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("c.yaml");
+    std::fs::write(
+        &f,
+        "rule_set: insite-sifi-2016\nanswers: {saddle_anaesthesia: no, bladder_bowel_dysfunction: no, progressive_neuro_deficit: no, history_of_cancer: no, unexplained_weight_loss: no, fever_or_rigors: no, infection_risk: no, fracture_risk: no, suspected_spondyloarthritis: no, fortin_finger_test: yes, thrust_contraindicated: no, distraction_test: yes, thigh_thrust_test: yes, compression_test: yes, sacral_thrust_test: no, gaenslen_test: no, faber_test: unknown, block_count: 1, first_block_relief_percent: 40}\n",
+    )
+    .expect("write");
+    let out = ok(&[
+        "run",
+        "-r",
+        "insite-sifi-2016",
+        "-a",
+        &f.display().to_string(),
+        "--what-would-change",
+    ]);
+    assert!(
+        out.contains("first_block_relief_percent (now 40%):\n    50 or more -> met"),
+        "{out}"
+    );
+}
+
+#[test]
+fn unknowns_that_would_settle_an_incomplete_case() {
+    let out = ok(&[
+        "run",
+        "--answers",
+        &case("incomplete.yaml"),
+        "--what-would-change",
+    ]);
+    assert!(
+        out.contains("Unknowns, and what assessing each would give:"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "imaging_si_joint (does not settle it alone): yes -> incomplete; no -> not_met"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn graphs_in_mermaid_and_dot() {
+    let m = ok(&["graph"]);
+    assert!(m.contains("flowchart LR"));
+    assert!(m.contains("subgraph indications[\"Indications\"]"));
+    assert!(m.contains("first_block_relief_percent #gt;= 75"), "{m}");
+    let d = ok(&["graph", "--format", "dot", "--rules", "evicore-cmm-611"]);
+    assert!(d.starts_with("// evicore-cmm-611 v1.0.0"));
+    assert!(d.contains("digraph \"evicore-cmm-611\""));
+    // Graphviz, where installed, must accept it.
+    if let Ok(mut child) = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(d.as_bytes())
+            .expect("write");
+        let o = child.wait_with_output().expect("dot");
+        assert!(
+            o.status.success(),
+            "dot rejected the graph: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn markdown_and_html_reports() {
+    let md = ok(&["run", "-a", &case("incomplete.yaml"), "-f", "markdown"]);
+    assert!(md.starts_with("# Screening summary: NASS 2015"));
+    assert!(md.contains("| Criterion | Kind | Status | Decided by | Source |"));
+    assert!(md.contains("**Outcome: INCOMPLETE"));
+    assert!(md.contains("## Unknown, would need assessing"));
+    assert!(md.contains("Rule set `nass-2015` version 1.0.0") && md.contains("SHA-256 `"));
+    assert!(md.contains("Screened 20"), "date");
+    assert!(md.contains("> NOT MEDICAL ADVICE"));
+    let html = ok(&["run", "-a", &case("red-flag.yaml"), "-f", "html"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<p class=\"outcome\">RED FLAG"));
+    assert!(html.contains("@media print"));
+    assert!(
+        !html.contains("<script") && !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+    assert!(html.contains("class=\"disclaimer\">NOT MEDICAL ADVICE"));
+}
+
+#[test]
+fn fhir_questionnaire_and_response_parse_as_fhir_r4() {
+    use fhirbolt::model::r4::resources::{Questionnaire, QuestionnaireResponse};
+    for rules in ["nass-2015", "evicore-cmm-611", "insite-sifi-2016"] {
+        let q_text = ok(&["export", "fhir-questionnaire", "--rules", rules]);
+        let q: Questionnaire = fhirbolt::serde::json::from_str(&q_text, None)
+            .unwrap_or_else(|e| panic!("{rules}: not a FHIR R4 Questionnaire: {e}"));
+        assert_eq!(q.item.len(), catalog_sections(rules), "{rules}");
+    }
+    let q_json: serde_json::Value =
+        serde_json::from_str(&ok(&["export", "fhir-questionnaire"])).expect("json");
+    let link_ids = link_ids(&q_json);
+    for c in ["met.yaml", "incomplete.yaml", "red-flag.yaml"] {
+        let r_text = ok(&["run", "-a", &case(c), "-f", "fhir"]);
+        let _: QuestionnaireResponse = fhirbolt::serde::json::from_str(&r_text, None)
+            .unwrap_or_else(|e| panic!("{c}: not a FHIR R4 QuestionnaireResponse: {e}"));
+        let r: serde_json::Value = serde_json::from_str(&r_text).expect("json");
+        assert_eq!(
+            r["questionnaire"],
+            "urn:sij-screen:questionnaire:nass-2015|1.0.0"
+        );
+        assert_eq!(q_json["url"], "urn:sij-screen:questionnaire:nass-2015");
+        for id in link_ids_of_response(&r) {
+            assert!(
+                link_ids.contains(&id),
+                "{c}: response item {id} is not in the questionnaire"
+            );
+        }
+    }
+}
+
+fn catalog_sections(rules: &str) -> usize {
+    sij_screen::catalog::load(rules)
+        .expect("bundled")
+        .rules
+        .sections
+        .len()
+}
+
+fn link_ids(v: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(items) = v["item"].as_array() {
+        for i in items {
+            if let Some(id) = i["linkId"].as_str() {
+                out.push(id.to_string());
+            }
+            out.extend(link_ids(i));
+        }
+    }
+    out
+}
+
+fn link_ids_of_response(v: &serde_json::Value) -> Vec<String> {
+    link_ids(v)
+}
+
+#[test]
+fn schema_accepts_every_bundled_rule_set_and_rejects_a_typo() {
+    let schema: serde_json::Value = serde_json::from_str(&ok(&["schema"])).expect("schema is JSON");
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    let validator = jsonschema::draft7::new(&schema).expect("a valid draft-07 schema");
+    for b in sij_screen::catalog::BUNDLED {
+        let doc: serde_json::Value = serde_saphyr::from_str(b.text).expect("YAML");
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", b.id);
+    }
+    let bad: serde_json::Value = serde_saphyr::from_str(
+        &sij_screen::catalog::BUNDLED[0]
+            .text
+            .replace("\ncriteria:", "\ncritera: []\ncriteria:"),
+    )
+    .expect("YAML");
+    assert!(
+        !validator.is_valid(&bad),
+        "a misspelt key must fail the schema"
+    );
+}
+
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = ok(&["completions", shell]);
+        assert!(out.contains("sij-screen"), "{shell}");
+        assert!(out.contains("what-would-change"), "{shell}: flags listed");
+    }
+    let man = ok(&["man"]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH sij-screen"),
+        "{}",
+        &man[..man.len().min(200)]
+    );
+    assert!(man.contains("Exit codes"));
+}
