@@ -342,60 +342,148 @@ fn answer_classes(rs: &RuleSet, q: QuestionIdx, current: Answer) -> Vec<(String,
                 })
                 .collect()
         }
-        QuestionKind::Number(spec) => {
-            let mut cuts: Vec<f64> = thresholds(rs, q)
-                .into_iter()
-                .filter(|c| spec.min.is_none_or(|m| *c >= m) && spec.max.is_none_or(|m| *c <= m))
-                .collect();
-            cuts.sort_by(f64::total_cmp);
-            cuts.dedup();
-            let lo = spec
-                .min
-                .unwrap_or(cuts.first().copied().unwrap_or(0.0) - 1.0);
-            let hi = spec
-                .max
-                .unwrap_or(cuts.last().copied().unwrap_or(0.0) + 1.0);
-            // Points: each threshold, and one value inside each gap.
-            let mut points = Vec::new();
-            let mut prev = None::<f64>;
-            for &c in &cuts {
-                let gap_lo = prev.unwrap_or(lo);
-                if let Some(v) = inside(gap_lo, c, prev.is_none(), spec.integer) {
-                    points.push(v);
-                }
-                points.push(c);
-                prev = Some(c);
-            }
-            if let Some(v) =
-                inside(prev.unwrap_or(lo), hi, prev.is_none(), spec.integer).or_else(|| {
-                    // The top of the range is its own class when it is not a cut.
-                    (prev != Some(hi)).then_some(hi)
-                })
-            {
-                points.push(v);
-            }
-            if points.is_empty() {
-                points.push(lo);
-            }
-            points
-                .into_iter()
-                .map(|v| (fmt_num(v), Answer::Number(v)))
-                .collect()
-        }
+        QuestionKind::Number(spec) => number_classes(rs, q, spec)
+            .into_iter()
+            .map(|(span, v)| (span.encode(), Answer::Number(v)))
+            .collect(),
     }
 }
 
-/// A value strictly between `lo` and `hi` (or equal to `lo` when `lo` is the
-/// range's own minimum and not a threshold), honouring whole numbers.
-fn inside(lo: f64, hi: f64, lo_is_min: bool, integer: bool) -> Option<f64> {
-    if lo_is_min && lo < hi {
-        return Some(lo);
+/// An interval of numbers, each end open or closed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    lo: f64,
+    lo_incl: bool,
+    hi: f64,
+    hi_incl: bool,
+}
+
+impl Span {
+    /// Carried through the generic (label, answer) list as text, and
+    /// decoded again for merging.
+    fn encode(self) -> String {
+        format!("{}|{}|{}|{}", self.lo, self.lo_incl, self.hi, self.hi_incl)
     }
-    if integer {
-        let v = lo.floor() + 1.0;
-        (v < hi).then_some(v)
+
+    fn decode(s: &str) -> Option<Span> {
+        let mut it = s.split('|');
+        Some(Span {
+            lo: it.next()?.parse().ok()?,
+            lo_incl: it.next()?.parse().ok()?,
+            hi: it.next()?.parse().ok()?,
+            hi_incl: it.next()?.parse().ok()?,
+        })
+    }
+}
+
+/// The classes of a number question: each threshold it is compared with, and
+/// the intervals between them, within its range, with one value from each.
+/// Whole-number questions get whole-number bounds and values.
+fn number_classes(
+    rs: &RuleSet,
+    q: QuestionIdx,
+    spec: &crate::ruleset::NumberSpec,
+) -> Vec<(Span, f64)> {
+    let lo = spec.min.unwrap_or(f64::NEG_INFINITY);
+    let hi = spec.max.unwrap_or(f64::INFINITY);
+    let mut cuts: Vec<f64> = thresholds(rs, q)
+        .into_iter()
+        .filter(|c| *c >= lo && *c <= hi)
+        .collect();
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    let mut spans = Vec::new();
+    let mut from = (lo, true);
+    for &c in &cuts {
+        spans.push(Span {
+            lo: from.0,
+            lo_incl: from.1,
+            hi: c,
+            hi_incl: false,
+        });
+        spans.push(Span {
+            lo: c,
+            lo_incl: true,
+            hi: c,
+            hi_incl: true,
+        });
+        from = (c, false);
+    }
+    spans.push(Span {
+        lo: from.0,
+        lo_incl: from.1,
+        hi,
+        hi_incl: true,
+    });
+    spans
+        .into_iter()
+        .filter_map(|s| {
+            let s = if spec.integer { whole(s)? } else { s };
+            let valid = s.lo < s.hi || (s.lo == s.hi && s.lo_incl && s.hi_incl);
+            valid.then(|| (s, representative(s, spec.integer)))
+        })
+        .filter(|(_, v)| v.is_finite())
+        .collect()
+}
+
+/// Narrows a span to whole numbers with closed ends; `None` if none fit.
+fn whole(s: Span) -> Option<Span> {
+    let lo = if s.lo_incl {
+        s.lo.ceil()
     } else {
-        (lo < hi).then_some(lo + (hi - lo) / 2.0)
+        s.lo.floor() + 1.0
+    };
+    let hi = if s.hi_incl {
+        s.hi.floor()
+    } else {
+        s.hi.ceil() - 1.0
+    };
+    (lo <= hi).then_some(Span {
+        lo,
+        lo_incl: true,
+        hi,
+        hi_incl: true,
+    })
+}
+
+fn representative(s: Span, integer: bool) -> f64 {
+    if s.lo_incl && s.lo.is_finite() {
+        return s.lo;
+    }
+    if s.hi_incl && s.hi.is_finite() && !s.lo.is_finite() {
+        return s.hi;
+    }
+    let v = match (s.lo.is_finite(), s.hi.is_finite()) {
+        (true, true) => s.lo + (s.hi - s.lo) / 2.0,
+        (true, false) => s.lo + 1.0,
+        (false, true) => s.hi - 1.0,
+        (false, false) => 0.0,
+    };
+    if integer { v.floor() } else { v }
+}
+
+/// Words for a span of a question's range: "under 75", "75 or more", "3".
+fn span_label(s: Span, spec: &crate::ruleset::NumberSpec) -> String {
+    let at_min = s.lo_incl
+        && spec.min.is_none_or(|m| s.lo <= m)
+        && (spec.min.is_some() || !s.lo.is_finite());
+    let at_max = s.hi_incl
+        && spec.max.is_none_or(|m| s.hi >= m)
+        && (spec.max.is_some() || !s.hi.is_finite());
+    let lo = fmt_num(s.lo);
+    let hi = fmt_num(s.hi);
+    match (at_min, at_max) {
+        (true, true) => "any value".into(),
+        _ if s.lo == s.hi => lo,
+        (true, false) if s.hi_incl => format!("{hi} or less"),
+        (true, false) => format!("under {hi}"),
+        (false, true) if s.lo_incl => format!("{lo} or more"),
+        (false, true) => format!("over {lo}"),
+        (false, false) => {
+            let from = if s.lo_incl { lo } else { format!("over {lo}") };
+            let to = if s.hi_incl { hi } else { format!("under {hi}") };
+            format!("{from} to {to}")
+        }
     }
 }
 
@@ -422,34 +510,38 @@ fn merge_ranges(
     let QuestionKind::Number(spec) = &rs.questions[q].kind else {
         return results.to_vec();
     };
-    let values: Vec<f64> = results
-        .iter()
-        .map(|(l, _)| l.parse::<f64>().unwrap_or(f64::NAN))
-        .collect();
-    let mut merged: Vec<(String, Outcome)> = Vec::new();
-    let mut i = 0;
-    while i < results.len() {
-        let mut j = i;
-        while j + 1 < results.len() && results[j + 1].1 == results[i].1 {
-            j += 1;
-        }
-        let (first, last) = (values[i], values[j]);
-        let at_min = spec.min.is_some_and(|m| first <= m) || i == 0;
-        let at_max = spec.max.is_some_and(|m| last >= m) || j == results.len() - 1;
-        let label = match (at_min, at_max) {
-            (true, true) => "any value".to_string(),
-            (true, false) => format!("{} or less", fmt_num(last)),
-            (false, true) => format!("{} or more", fmt_num(first)),
-            (false, false) if i == j => fmt_num(first),
-            (false, false) => format!("{} to {}", fmt_num(first), fmt_num(last)),
+    let mut merged: Vec<(Span, Outcome)> = Vec::new();
+    for (label, outcome) in results {
+        let Some(span) = Span::decode(label) else {
+            continue;
         };
-        merged.push((label, results[i].1));
-        i = j + 1;
+        match merged.last_mut() {
+            Some((last, o)) if *o == *outcome => {
+                last.hi = span.hi;
+                last.hi_incl = span.hi_incl;
+            }
+            _ => merged.push((span, *outcome)),
+        }
     }
     merged
+        .into_iter()
+        .map(|(s, o)| (span_label(s, spec), o))
+        .collect()
 }
 
-/// The "what would change the outcome" section as text.
+/// How good an outcome is for the patient's candidacy, worst first.
+fn rank(o: Outcome) -> u8 {
+    match o {
+        Outcome::RedFlag => 0,
+        Outcome::Excluded => 1,
+        Outcome::NotMet => 2,
+        Outcome::Incomplete => 3,
+        Outcome::Met => 4,
+    }
+}
+
+/// The "what would change the outcome" section as text: changes toward a
+/// better outcome in detail, changes toward a worse one grouped by outcome.
 pub fn what_would_change_text(rs: &RuleSet, ev: &Evaluation) -> String {
     let mut out = String::new();
     let (changes, settles) = what_would_change(rs, ev);
@@ -458,20 +550,54 @@ pub fn what_would_change_text(rs: &RuleSet, ev: &Evaluation) -> String {
         "What would change the outcome ({}):",
         ev.outcome.as_str()
     );
-    if changes.is_empty() {
+    let (better, worse): (Vec<&Change>, Vec<&Change>) = changes
+        .iter()
+        .partition(|c| rank(c.outcome) > rank(ev.outcome));
+    if better.is_empty() {
         let _ = writeln!(
             out,
-            "  No single change to an answered question changes it."
+            "  No single change to an answered question improves it."
         );
     }
     let mut last_q = None;
-    for c in &changes {
+    for c in &better {
         let q = &rs.questions[c.question];
         if last_q != Some(c.question) {
             let _ = writeln!(out, "  {} (now {}):", q.id, ev.answers[c.question].short(q));
             last_q = Some(c.question);
         }
         let _ = writeln!(out, "    {} -> {}", c.answer, c.outcome.as_str());
+    }
+    for outcome in [
+        Outcome::RedFlag,
+        Outcome::Excluded,
+        Outcome::NotMet,
+        Outcome::Incomplete,
+    ] {
+        // Per question: its answers that lead to this outcome.
+        let mut parts: Vec<String> = Vec::new();
+        let mut q_seen: Vec<usize> = Vec::new();
+        for c in worse.iter().filter(|c| c.outcome == outcome) {
+            if q_seen.contains(&c.question) {
+                continue;
+            }
+            q_seen.push(c.question);
+            let answers: Vec<&str> = worse
+                .iter()
+                .filter(|d| d.question == c.question && d.outcome == outcome)
+                .map(|d| d.answer.as_str())
+                .collect();
+            let id = &rs.questions[c.question].id;
+            parts.push(match answers.as_slice() {
+                [one] => format!("{id} = {one}"),
+                [a, b] => format!("{id} = {a} or {b}"),
+                [a, rest @ ..] => format!("{id} = {a} (or {} other answers)", rest.len()),
+                [] => continue,
+            });
+        }
+        if !parts.is_empty() {
+            let _ = writeln!(out, "  -> {} if: {}", outcome.as_str(), parts.join("; "));
+        }
     }
     if !settles.is_empty() {
         let _ = writeln!(out, "Unknowns, and what assessing each would give:");
@@ -487,7 +613,16 @@ pub fn what_would_change_text(rs: &RuleSet, ev: &Evaluation) -> String {
                 .iter()
                 .map(|(a, o)| format!("{a} -> {}", o.as_str()))
                 .collect();
-            let _ = writeln!(out, "  {} ({verdict}): {}", q.id, outcomes.join("; "));
+            let shown = if outcomes.len() > 6 {
+                format!(
+                    "{}; ... ({} answers in all)",
+                    outcomes[..4].join("; "),
+                    outcomes.len()
+                )
+            } else {
+                outcomes.join("; ")
+            };
+            let _ = writeln!(out, "  {} ({verdict}): {shown}", q.id);
         }
     }
     out
@@ -518,12 +653,22 @@ mod tests {
     fn number_classes_cover_each_side_of_every_threshold() {
         let rs = mini();
         let q = rs.question_idx("pct").expect("pct");
-        let labels: Vec<String> = answer_classes(&rs, q, Answer::Unanswered)
+        let QuestionKind::Number(spec) = &rs.questions[q].kind else {
+            panic!("number")
+        };
+        let classes: Vec<(String, f64)> = number_classes(&rs, q, spec)
             .into_iter()
-            .map(|(l, _)| l)
+            .map(|(s, v)| (span_label(s, spec), v))
             .collect();
         // 0..100 with one threshold at 50: below it, at it, above it.
-        assert_eq!(labels, ["0", "50", "75"]);
+        assert_eq!(
+            classes,
+            vec![
+                ("under 50".into(), 0.0),
+                ("50".into(), 50.0),
+                ("over 50".into(), 75.0)
+            ]
+        );
     }
 
     #[test]

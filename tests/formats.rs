@@ -136,7 +136,17 @@ fn what_would_change_the_outcome_is_exact() {
         "{out}"
     );
     assert!(
-        out.contains("saddle_anaesthesia (now no):\n    yes -> red_flag"),
+        out.contains("No single change to an answered question improves it."),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "  -> red_flag if: saddle_anaesthesia = yes; bladder_bowel_dysfunction = yes;"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("device_contraindications = [deformity] (or 30 other answers)"),
         "{out}"
     );
     let json: serde_json::Value = serde_json::from_str(&ok(&[
@@ -187,6 +197,13 @@ fn unknowns_that_would_settle_an_incomplete_case() {
         &case("incomplete.yaml"),
         "--what-would-change",
     ]);
+    assert!(
+        out.contains(
+            "first_block_relief_percent = under 75; second_block_relief_percent = under 75"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("conservative_care_months = under 6"), "{out}");
     assert!(
         out.contains("Unknowns, and what assessing each would give:"),
         "{out}"
