@@ -131,6 +131,7 @@ impl std::fmt::Debug for TermPrompter {
 }
 
 const UNKNOWN_LABEL: &str = "Unknown / not assessed";
+const MULTI_KEYS: &str = " (Space to tick, Enter when done, Esc: back)";
 const HELP_LABEL: &str = "? Show help for this question";
 const BACK_LABEL: &str = "< Back to the previous question";
 
@@ -168,6 +169,24 @@ impl TermPrompter {
             self.term.write_line(&l).map_err(PromptError::Io)?;
         }
         Ok(())
+    }
+
+    /// The prompt for a question: its text when it fits on one line; else
+    /// the text is printed above (wrapped) and the prompt is its opening
+    /// words. dialoguer redraws one line per prompt, so a prompt that wraps
+    /// would leave a stale copy on screen.
+    fn prompt(&self, text: &str, suffix_len: usize) -> Result<String, PromptError> {
+        let width = self
+            .term
+            .size_checked()
+            .map_or(100, |(_, w)| usize::from(w));
+        // Room for the theme's marks and, once answered, " · answer".
+        let room = width.saturating_sub(24 + suffix_len).max(20);
+        if console::measure_text_width(text) <= room {
+            return Ok(text.to_string());
+        }
+        self.line(text)?;
+        Ok(console::truncate_str(text, room, "…").into_owned())
     }
 
     fn dim(&self, text: &str) -> String {
@@ -342,7 +361,8 @@ impl TermPrompter {
             items.push(BACK_LABEL.into());
         }
         let default = values.iter().position(|v| *v == ask.current).unwrap_or(0);
-        match self.select(&q.text, &items, default)? {
+        let prompt = self.prompt(&q.text, 0)?;
+        match self.select(&prompt, &items, default)? {
             None => Ok(Some(Reply::Back)),
             Some(i) if i < values.len() => Ok(Some(Reply::Answer(values[i]))),
             Some(i) if i == help_at => Ok(None),
@@ -372,8 +392,8 @@ impl TermPrompter {
         loop {
             let picked = MultiSelect::with_theme(self.theme.as_ref())
                 .with_prompt(format!(
-                    "{} (Space to tick, Enter when done, Esc: back)",
-                    q.text
+                    "{}{MULTI_KEYS}",
+                    self.prompt(&q.text, MULTI_KEYS.len())?
                 ))
                 .items(&items)
                 .defaults(&checked)
@@ -411,7 +431,8 @@ impl TermPrompter {
         if ask.can_go_back {
             keys.push("<: back");
         }
-        let prompt = format!("{} ({}; {})", q.text, spec.range_text(), keys.join(", "));
+        let hint = format!(" ({}; {})", spec.range_text(), keys.join(", "));
+        let prompt = format!("{}{hint}", self.prompt(&q.text, hint.len())?);
         let initial = match ask.current {
             Answer::Number(v) => crate::ruleset::fmt_num(v),
             Answer::Unknown => "u".into(),
