@@ -72,40 +72,31 @@ pub fn use_color(when: ColorWhen, is_terminal: bool) -> bool {
 /// terminal's width; plain ASCII otherwise, at `COLUMNS` columns if set
 /// (for wide logs) or 100.
 pub fn stdout_style(when: ColorWhen) -> Style {
-    let tty = io::stdout().is_terminal();
-    let columns = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<u16>().ok());
-    let width = if tty {
-        console::Term::stdout()
-            .size_checked()
-            .map(|(_, w)| w)
-            .or(columns)
-            .unwrap_or(100)
-    } else {
-        columns.unwrap_or(100)
-    };
-    Style {
-        utf8: tty,
-        color: use_color(when, tty),
-        width,
-    }
+    style_for(&console::Term::stdout(), io::stdout().is_terminal(), when)
 }
 
 /// The table style for standard error (batch summaries), by the same rules.
 pub fn stderr_style() -> Style {
-    let tty = io::stderr().is_terminal();
+    style_for(
+        &console::Term::stderr(),
+        io::stderr().is_terminal(),
+        ColorWhen::Auto,
+    )
+}
+
+fn style_for(term: &console::Term, tty: bool, when: ColorWhen) -> Style {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok());
     let width = if tty {
-        console::Term::stderr()
-            .size_checked()
-            .map_or(100, |(_, w)| w)
+        term.size_checked().map(|(_, w)| w).or(columns)
     } else {
-        100
+        columns
     };
     Style {
         utf8: tty,
-        color: use_color(ColorWhen::Auto, tty),
-        width,
+        color: use_color(when, tty),
+        width: width.unwrap_or(100),
     }
 }
 

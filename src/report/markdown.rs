@@ -60,13 +60,10 @@ pub fn render_markdown(s: &Summary, date: &str, extra: &str) -> String {
             c.sources.join(", ")
         );
     }
-    if !s.unanswered.is_empty() || !s.not_assessed.is_empty() {
+    if s.unknowns().next().is_some() {
         let _ = writeln!(out, "\n## Unknown, would need assessing\n");
-        for (id, text) in &s.not_assessed {
-            let _ = writeln!(out, "- `{id}`: {} (answered unknown)", md_escape(text));
-        }
-        for (id, text) in &s.unanswered {
-            let _ = writeln!(out, "- `{id}`: {} (unanswered)", md_escape(text));
+        for (id, text, why) in s.unknowns() {
+            let _ = writeln!(out, "- `{id}`: {} ({why})", md_escape(text));
         }
     }
     if !extra.is_empty() {
@@ -111,20 +108,12 @@ pub fn render_html(s: &Summary, date: &str, extra: &str) -> String {
         );
     }
     let mut unknowns = String::new();
-    if !s.unanswered.is_empty() || !s.not_assessed.is_empty() {
+    if s.unknowns().next().is_some() {
         unknowns.push_str("<h2>Unknown, would need assessing</h2><ul>");
-        for (id, text) in &s.not_assessed {
+        for (id, text, why) in s.unknowns() {
             let _ = write!(
                 unknowns,
-                "<li><code>{}</code>: {} (answered unknown)</li>",
-                html_escape(id),
-                html_escape(text)
-            );
-        }
-        for (id, text) in &s.unanswered {
-            let _ = write!(
-                unknowns,
-                "<li><code>{}</code>: {} (unanswered)</li>",
+                "<li><code>{}</code>: {} ({why})</li>",
                 html_escape(id),
                 html_escape(text)
             );

@@ -48,6 +48,19 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Every question still to be assessed, as (id, text, why): those answered
+    /// "unknown" first, then those left unanswered. Every format lists these.
+    pub fn unknowns(&self) -> impl Iterator<Item = (&str, &str, &'static str)> {
+        fn tagged<'a>(
+            list: &'a [(String, String)],
+            why: &'static str,
+        ) -> impl Iterator<Item = (&'a str, &'a str, &'static str)> {
+            list.iter()
+                .map(move |(id, text)| (id.as_str(), text.as_str(), why))
+        }
+        tagged(&self.not_assessed, "answered unknown").chain(tagged(&self.unanswered, "unanswered"))
+    }
+
     pub fn new(rs: &RuleSet, ev: &Evaluation) -> Self {
         let criteria = rs
             .criteria

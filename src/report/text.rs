@@ -126,14 +126,11 @@ pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
             }
         }
     }
-    if !s.unanswered.is_empty() || !s.not_assessed.is_empty() {
+    if s.unknowns().next().is_some() {
         out.push('\n');
         let _ = writeln!(out, "Unknown, would need assessing:");
-        for (id, text) in &s.not_assessed {
-            let _ = writeln!(out, "  - {id}: {text} (answered unknown)");
-        }
-        for (id, text) in &s.unanswered {
-            let _ = writeln!(out, "  - {id}: {text} (unanswered)");
+        for (id, text, why) in s.unknowns() {
+            let _ = writeln!(out, "  - {id}: {text} ({why})");
         }
     }
     if !extra.is_empty() {
