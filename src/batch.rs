@@ -104,9 +104,17 @@ pub fn run(args: &BatchArgs) -> Result<Exit, AppError> {
         reported += 1;
         Ok(())
     };
+    let mut rec = Recorder {
+        rs,
+        rows: RowWriter::new(args.format),
+        buf: Buffers::new(rs),
+        sink: &mut sink,
+        tally: &mut tally,
+        on_bad: &mut on_bad,
+    };
     let result = match input {
-        Input::Csv => run_csv(rs, args, &shown, reader, &mut sink, &mut tally, &mut on_bad),
-        Input::Jsonl => run_jsonl(rs, args, &shown, reader, &mut sink, &mut tally, &mut on_bad),
+        Input::Csv => run_csv(&mut rec, args, &shown, reader),
+        Input::Jsonl => run_jsonl(&mut rec, args, &shown, reader),
     };
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -401,16 +409,51 @@ impl Buffers {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where every row ends: screened and written, or counted, reported and
+/// written as bad. Both input formats go through it.
+struct Recorder<'a> {
+    rs: &'a RuleSet,
+    rows: RowWriter,
+    buf: Buffers,
+    sink: &'a mut Sink,
+    tally: &'a mut Tally,
+    on_bad: &'a mut dyn FnMut(u64, &str) -> Result<(), AppError>,
+}
+
+impl Recorder<'_> {
+    fn header(&mut self, with_id: bool) -> Result<(), AppError> {
+        self.rows
+            .header(self.sink.writer(), &header(self.rs, with_id))
+    }
+
+    /// Screens the case in `self.buf.answers` and writes its row.
+    fn screened(&mut self, id: Option<&str>, line: u64) -> Result<(), AppError> {
+        let outcome = self.buf.evaluate(self.rs, self.tally);
+        self.rows.row(
+            self.sink.writer(),
+            self.rs,
+            id,
+            line,
+            Ok((outcome, &self.buf.holds)),
+        )
+    }
+
+    /// Counts, reports and writes a row that could not be screened.
+    fn bad(&mut self, id: Option<&str>, line: u64, msg: &str) -> Result<(), AppError> {
+        self.tally.bad += 1;
+        (self.on_bad)(line, msg)?;
+        self.rows
+            .row(self.sink.writer(), self.rs, id, line, Err(msg))
+    }
+}
+
 fn run_csv(
-    rs: &RuleSet,
+    rec: &mut Recorder<'_>,
     args: &BatchArgs,
     shown: &str,
     reader: impl Read + Send,
-    sink: &mut Sink,
-    tally: &mut Tally,
-    on_bad: &mut dyn FnMut(u64, &str) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
+    let rs = rec.rs;
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
@@ -477,9 +520,7 @@ fn run_csv(
         ));
     }
 
-    let mut rows = RowWriter::new(args.format);
-    rows.header(sink.writer(), &header(rs, id_col.is_some()))?;
-    let mut buf = Buffers::new(rs);
+    rec.header(id_col.is_some())?;
     let nq = rs.questions.len();
 
     // Two stages on two threads: this one evaluates and writes while the
@@ -512,25 +553,18 @@ fn run_csv(
                 }
             }
         });
-        let mut error = String::new();
         for msg in &full_rx {
             let chunk = msg?;
             for r in 0..chunk.len() {
-                let line = chunk.lines[r];
-                let id = chunk.id(r);
-                error.clear();
-                if let Some(msg) = chunk.error(r) {
-                    error.push_str(msg);
-                }
-                if error.is_empty() {
-                    buf.answers
-                        .copy_from_slice(&chunk.answers[r * nq..(r + 1) * nq]);
-                    let outcome = buf.evaluate(rs, tally);
-                    rows.row(sink.writer(), rs, id, line, Ok((outcome, &buf.holds)))?;
-                } else {
-                    tally.bad += 1;
-                    on_bad(line, &error)?;
-                    rows.row(sink.writer(), rs, id, line, Err(&error))?;
+                let (line, id) = (chunk.lines[r], chunk.id(r));
+                match chunk.error(r) {
+                    Some(msg) => rec.bad(id, line, msg)?,
+                    None => {
+                        rec.buf
+                            .answers
+                            .copy_from_slice(&chunk.answers[r * nq..(r + 1) * nq]);
+                        rec.screened(id, line)?;
+                    }
                 }
             }
             let _ = empty_tx.send(chunk);
@@ -666,22 +700,14 @@ fn fill_chunk(
     true
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run_jsonl(
-    rs: &RuleSet,
+    rec: &mut Recorder<'_>,
     args: &BatchArgs,
     shown: &str,
     mut reader: impl BufRead,
-    sink: &mut Sink,
-    tally: &mut Tally,
-    on_bad: &mut dyn FnMut(u64, &str) -> Result<(), AppError>,
 ) -> Result<(), AppError> {
     let id_field = args.id_column.as_deref();
-    let with_id = true;
-    let mut rows = RowWriter::new(args.format);
-    rows.header(sink.writer(), &header(rs, with_id))?;
-    let mut buf = Buffers::new(rs);
-    let mut text = String::new();
+    rec.header(true)?;
     let mut bytes = Vec::new();
     let mut line = 0u64;
     loop {
@@ -693,35 +719,16 @@ fn run_jsonl(
             break;
         }
         line += 1;
-        text.clear();
-        match std::str::from_utf8(&bytes) {
-            Ok(s) => text.push_str(s),
-            Err(_) => {
-                tally.bad += 1;
-                on_bad(line, "not valid UTF-8 text")?;
-                rows.row(sink.writer(), rs, None, line, Err("not valid UTF-8 text"))?;
-                continue;
-            }
-        }
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            rec.bad(None, line, "not valid UTF-8 text")?;
+            continue;
+        };
         if text.trim().is_empty() {
             continue;
         }
-        match bind_json_line(rs, &text, id_field, &mut buf.answers) {
-            Ok(id) => {
-                let outcome = buf.evaluate(rs, tally);
-                rows.row(
-                    sink.writer(),
-                    rs,
-                    id.as_deref(),
-                    line,
-                    Ok((outcome, &buf.holds)),
-                )?;
-            }
-            Err((id, msg)) => {
-                tally.bad += 1;
-                on_bad(line, &msg)?;
-                rows.row(sink.writer(), rs, id.as_deref(), line, Err(&msg))?;
-            }
+        match bind_json_line(rec.rs, text, id_field, &mut rec.buf.answers) {
+            Ok(id) => rec.screened(id.as_deref(), line)?,
+            Err((id, msg)) => rec.bad(id.as_deref(), line, &msg)?,
         }
     }
     Ok(())
