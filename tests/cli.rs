@@ -1,15 +1,11 @@
 //! The real binary, run on files: outcomes, reports, validation, bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sij-screen"));
-    cmd.env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .stdin(Stdio::null());
-    cmd
-}
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use common::{bin, case, fixture};
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("binary runs")
@@ -21,26 +17,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> String {
-    root()
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn case(name: &str) -> String {
-    root()
-        .join("examples/cases")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 fn json(o: &Output) -> serde_json::Value {

@@ -2,17 +2,14 @@
 //! change the outcome, graphs, Markdown and HTML reports, FHIR R4 (checked
 //! with a real FHIR model library), the JSON Schema, completions, man page.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Output, Stdio};
 
+use common::{bin, case};
+
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sij-screen"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .stdin(Stdio::null())
-        .output()
-        .expect("binary runs")
+    bin().args(args).output().expect("binary runs")
 }
 
 fn ok(args: &[&str]) -> String {
@@ -24,14 +21,6 @@ fn ok(args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8(o.stdout).expect("UTF-8")
-}
-
-fn case(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/cases")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 #[test]

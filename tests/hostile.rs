@@ -1,18 +1,19 @@
 //! Hostile and broken input: every case gets a clear error and a documented
 //! exit code; nothing panics, hangs or is half-written.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{bin, fixture};
+
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_sij-screen"))
+    let out = bin()
         .args(args)
         .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .stdin(Stdio::null())
         .output()
         .expect("binary runs");
     assert!(
@@ -23,14 +24,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     out
-}
-
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
 }
 
 /// Runs `args` and checks the exit code and that stderr contains `want`.

@@ -2,24 +2,19 @@
 //! a clinician would use it: keys in, screens and exit codes out. These run in
 //! CI too: rexpect makes its own terminal, none needs to be attached.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::Command;
 
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
+use common::fixture;
+
 const DOWN: &str = "\x1b[B";
 const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
-
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 fn spawn(args: &[&str]) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sij-screen"));
