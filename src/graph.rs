@@ -30,6 +30,19 @@ struct Chart {
     groups: Vec<(&'static str, Vec<String>)>,
 }
 
+impl Chart {
+    fn in_group<'a>(&'a self, members: &'a [String]) -> impl Iterator<Item = &'a Box_> {
+        self.boxes.iter().filter(move |b| members.contains(&b.id))
+    }
+
+    /// Boxes drawn outside every group (the outcomes, condition parts).
+    fn ungrouped(&self) -> impl Iterator<Item = &Box_> {
+        self.boxes
+            .iter()
+            .filter(|b| !self.groups.iter().any(|(_, m)| m.contains(&b.id)))
+    }
+}
+
 fn chart(rs: &RuleSet) -> Chart {
     let mut c = Chart {
         boxes: Vec::new(),
@@ -152,16 +165,12 @@ pub fn mermaid(rs: &RuleSet) -> String {
             "  subgraph {}[\"{title}\"]",
             title.replace(' ', "_").to_lowercase()
         );
-        for b in c.boxes.iter().filter(|b| members.contains(&b.id)) {
+        for b in c.in_group(members) {
             let _ = writeln!(out, "    {}", shape(b));
         }
         let _ = writeln!(out, "  end");
     }
-    for b in c
-        .boxes
-        .iter()
-        .filter(|b| !c.groups.iter().any(|(_, m)| m.contains(&b.id)))
-    {
+    for b in c.ungrouped() {
         let _ = writeln!(out, "  {}", shape(b));
     }
     for (from, to, label) in &c.edges {
@@ -203,16 +212,12 @@ pub fn dot(rs: &RuleSet) -> String {
     };
     for (i, (title, members)) in c.groups.iter().enumerate() {
         let _ = writeln!(out, "  subgraph cluster_{i} {{\n    label=\"{title}\";");
-        for b in c.boxes.iter().filter(|b| members.contains(&b.id)) {
+        for b in c.in_group(members) {
             let _ = writeln!(out, "    {}", attrs(b));
         }
         let _ = writeln!(out, "  }}");
     }
-    for b in c
-        .boxes
-        .iter()
-        .filter(|b| !c.groups.iter().any(|(_, m)| m.contains(&b.id)))
-    {
+    for b in c.ungrouped() {
         let _ = writeln!(out, "  {}", attrs(b));
     }
     for (from, to, label) in &c.edges {
