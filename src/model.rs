@@ -330,6 +330,15 @@ pub enum CriterionKind {
 }
 
 impl CriterionKind {
+    /// The kind in words for tables: "red flag", "exclusion", "indication".
+    pub const fn label(self) -> &'static str {
+        match self {
+            CriterionKind::RedFlag => "red flag",
+            CriterionKind::Exclusion => "exclusion",
+            CriterionKind::Indication => "indication",
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             CriterionKind::RedFlag => "red_flag",

@@ -54,7 +54,7 @@ pub fn render_markdown(s: &Summary, date: &str, extra: &str) -> String {
             out,
             "| {} | {} | {} | {} | {} |",
             md_escape(&c.label),
-            c.kind.as_str().replace('_', " "),
+            c.kind.label(),
             status_word(c.kind, c.holds),
             md_escape(&decided.join("; ")),
             c.sources.join(", ")
@@ -101,7 +101,7 @@ pub fn render_html(s: &Summary, date: &str, extra: &str) -> String {
             rows,
             "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
             html_escape(&c.label),
-            c.kind.as_str().replace('_', " "),
+            c.kind.label(),
             status_word(c.kind, c.holds),
             decided.join("<br>"),
             html_escape(&c.sources.join(", "))

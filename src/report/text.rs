@@ -90,7 +90,7 @@ pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
         };
         t.add_row(vec![
             Cell::new(&c.label),
-            Cell::new(c.kind.as_str().replace('_', " ")),
+            Cell::new(c.kind.label()),
             paint(status_word(c.kind, c.holds), color, style),
             Cell::new(decided),
             Cell::new(c.sources.join(", ")),
