@@ -4,11 +4,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use sij_screen::answers::{Answer, parse_text};
-use sij_screen::catalog;
-use sij_screen::logic::Tri;
+use sij_screen::engine::{Answer, RuleSet, Tri, parse_text};
 
-fn cases(rs: &sij_screen::ruleset::RuleSet) -> Vec<Vec<Answer>> {
+fn cases(rs: &RuleSet) -> Vec<Vec<Answer>> {
     // A spread of realistic cases: the examples, varied.
     let text = include_str!("../examples/cases/met.yaml");
     let mut base = vec![Answer::Unanswered; rs.questions.len()];
@@ -33,7 +31,7 @@ fn cases(rs: &sij_screen::ruleset::RuleSet) -> Vec<Vec<Answer>> {
 }
 
 fn evaluate(c: &mut Criterion) {
-    let rs = catalog::load(catalog::DEFAULT_ID).expect("bundled").rules;
+    let rs = sij_screen::load_rules(sij_screen::DEFAULT_RULES).expect("bundled");
     let cases = cases(&rs);
     let mut answers = vec![Answer::Unanswered; rs.questions.len()];
     let mut asked = vec![true; rs.questions.len()];

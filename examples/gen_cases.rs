@@ -12,11 +12,7 @@
 
 use std::io::{self, BufWriter, Write};
 
-use sij_screen::answers::Answer;
-use sij_screen::catalog;
-use sij_screen::logic::Tri;
-use sij_screen::model::CriterionKind;
-use sij_screen::ruleset::{QuestionKind, RuleSet};
+use sij_screen::engine::{Answer, CriterionKind, QuestionKind, RuleSet, Tri};
 
 /// xorshift64*: small, fast, and the same on every machine.
 struct Rng(u64);
@@ -42,7 +38,7 @@ impl Rng {
 fn main() {
     let mut rows = 1000u64;
     let mut seed = 42u64;
-    let mut rules = catalog::DEFAULT_ID.to_string();
+    let mut rules = sij_screen::DEFAULT_RULES.to_string();
     let mut jsonl = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -59,8 +55,8 @@ fn main() {
             }
         }
     }
-    let rs = match catalog::load(&rules) {
-        Ok(l) => l.rules,
+    let rs = match sij_screen::load_rules(&rules) {
+        Ok(rs) => rs,
         Err(e) => {
             eprintln!("gen_cases: {e}");
             std::process::exit(2);

@@ -1,5 +1,5 @@
-use std::process::ExitCode;
+//! The `sij-screen` binary: all of it is in the library's `cli` layer.
 
-fn main() -> ExitCode {
-    sij_screen::app::main()
+fn main() -> std::process::ExitCode {
+    sij_screen::cli_main()
 }

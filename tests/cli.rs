@@ -11,6 +11,15 @@ fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("binary runs")
 }
 
+/// Runs with one-line diagnostics, `file:line:col: error: message`.
+fn run_short(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .args(["--diagnostic-format", "short"])
+        .output()
+        .expect("binary runs")
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -214,14 +223,14 @@ fn validation_errors_name_line_and_column() {
             "duplicate key",
             "title: Mini test rule set\n",
             "title: Mini test rule set\ntitle: again\n",
-            ":4:1: error: duplicate mapping key: title",
+            ":4:1: error: duplicate key `title`",
         ),
     ];
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, from, to, want) in table {
         assert!(base.contains(from), "{name}: fixture text moved");
         let path = write_temp(dir.path(), "bad.yaml", &base.replacen(from, to, 1));
-        let o = run(&["validate", &path]);
+        let o = run_short(&["validate", &path]);
         assert_eq!(o.status.code(), Some(1), "{name}: {}", stdout(&o));
         let out = stdout(&o);
         assert!(
@@ -245,7 +254,7 @@ fn a_cycle_between_criteria_is_reported_once_with_its_path() {
         );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = write_temp(dir.path(), "loop.yaml", &text);
-    let o = run(&["validate", &path]);
+    let o = run_short(&["validate", &path]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert_eq!(out.matches("cycle").count(), 1, "{out}");
@@ -261,7 +270,7 @@ fn validate_lists_every_problem_at_once() {
         .replace("value: 50 }", "value: 500 }");
     let dir = tempfile::tempdir().expect("tempdir");
     let path = write_temp(dir.path(), "many.yaml", &text);
-    let o = run(&["validate", &path]);
+    let o = run_short(&["validate", &path]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stdout(&o)
@@ -284,7 +293,7 @@ fn warnings_do_not_fail_validation() {
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = write_temp(dir.path(), "warn.yaml", &text);
-    let o = run(&["validate", &path]);
+    let o = run_short(&["validate", &path]);
     assert_eq!(o.status.code(), Some(0));
     assert!(
         stdout(&o).contains(":34:11: warning: criterion 'sided' cites no source"),
@@ -332,7 +341,7 @@ fn bad_answers_files_are_refused_with_line_and_column() {
     ];
     for (body, want) in table {
         let path = write_temp(dir.path(), "a.yaml", &format!("rule_set: mini\n{body}\n"));
-        let o = run(&["run", "--rules", &fixture("mini.yaml"), "--answers", &path]);
+        let o = run_short(&["run", "--rules", &fixture("mini.yaml"), "--answers", &path]);
         assert_eq!(o.status.code(), Some(2), "{body}");
         let err = stderr(&o);
         assert!(
@@ -446,7 +455,7 @@ fn malformed_rule_sets_are_refused_before_screening() {
         ("list.yaml", "- a\n- b\n", ":1:1: error:"),
     ] {
         let path = write_temp(dir.path(), name, text);
-        let o = run(&[
+        let o = run_short(&[
             "run",
             "--rules",
             &path,
@@ -715,7 +724,7 @@ fn batch_strict_stops_at_the_first_bad_row_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = write_temp(dir.path(), "cases.csv", MINI_CSV);
     let output = dir.path().join("out.csv");
-    let o = run(&[
+    let o = run_short(&[
         "batch",
         &input,
         "-r",

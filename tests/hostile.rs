@@ -69,7 +69,7 @@ fn hostile_rule_set_files() {
             "dupkey.yaml",
             mini.replacen("title: Mini", "title: A\ntitle: Mini", 1)
                 .into_bytes(),
-            "duplicate mapping key: title",
+            "duplicate key `title`",
         ),
         ("list.yaml", b"- 1\n- 2\n".to_vec(), "list.yaml:1:1: error:"),
         (
@@ -80,7 +80,7 @@ fn hostile_rule_set_files() {
     ];
     for (name, bytes, want) in table {
         let f = write(d, name, bytes);
-        let o = run_in(d, &["validate", &f]);
+        let o = run_in(d, &["validate", &f, "--diagnostic-format", "short"]);
         let all = format!(
             "{}{}",
             String::from_utf8_lossy(&o.stdout),
@@ -161,7 +161,7 @@ fn wrong_types_at_every_level_are_located() {
     for (name, from, to, want) in table {
         assert!(mini.contains(from), "{name}: fixture moved");
         let f = write(d, "bad.yaml", mini.replacen(from, to, 1));
-        let o = run_in(d, &["validate", &f]);
+        let o = run_in(d, &["validate", &f, "--diagnostic-format", "short"]);
         let out = String::from_utf8_lossy(&o.stdout);
         assert_eq!(o.status.code(), Some(1), "{name}: {out}");
         assert!(

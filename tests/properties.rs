@@ -3,11 +3,7 @@
 //! Kleene logic obeys its laws; the batch and answers-file paths agree.
 
 use proptest::prelude::*;
-use sij_screen::answers::{self, Answer, AnswersDoc, Match};
-use sij_screen::catalog;
-use sij_screen::describe;
-use sij_screen::logic::Tri;
-use sij_screen::ruleset::{QuestionKind, RuleSet};
+use sij_screen::engine::{Answer, QuestionKind, RuleSet, Tri, parse_text};
 
 // ---- A random rule set, as a plain spec -------------------------------
 
@@ -308,8 +304,8 @@ fn spec_and_answers() -> impl Strategy<Value = (Spec, Vec<Answer>)> {
 
 fn compile(spec: &Spec) -> RuleSet {
     let text = yaml(spec);
-    match catalog::compile_text("prop.yaml", &text) {
-        Ok(loaded) => loaded.rules,
+    match sij_screen::compile_rules("prop.yaml", &text) {
+        Ok(rules) => rules,
         Err(d) => panic!("generated rule set does not validate:\n{d}\n{text}"),
     }
 }
@@ -336,7 +332,7 @@ proptest! {
         prop_assert_eq!(rs.criteria.len(), spec.criteria.len());
         for (c, (kind, _)) in rs.criteria.iter().zip(&spec.criteria) {
             prop_assert_eq!(c.kind.as_str(), ["red_flag", "exclusion", "indication"][*kind as usize]);
-            prop_assert!(!describe::condition(&rs, c.root).is_empty());
+            prop_assert!(!sij_screen::describe_condition(&rs, c.root).is_empty());
         }
     }
 
@@ -374,12 +370,11 @@ proptest! {
                 Some(v) if v == "[]" => v,
                 Some(v) => v.trim_matches(['[', ']']).replace(", ", ";"),
             };
-            answers::parse_text(q, &cell).expect("a written answer parses back")
+            parse_text(q, &cell).expect("a written answer parses back")
         }).collect();
         // Answers file: the format --save writes, read back as a file is.
-        let text = answers::to_file_text(&rs, &given);
-        let doc: AnswersDoc = sij_screen::load::parse_yaml(&text).expect("saved answers parse");
-        let from_file = answers::bind(&rs, &doc, Match::Strict).expect("saved answers bind");
+        let text = sij_screen::answers_file_text(&rs, &given);
+        let from_file = sij_screen::read_answers_text(&rs, &text).expect("saved answers bind");
         prop_assert_eq!(&from_cells, &given);
         prop_assert_eq!(&from_file, &given);
         prop_assert_eq!(rs.evaluate(&from_cells).outcome, rs.evaluate(&from_file).outcome);

@@ -1,14 +1,16 @@
 //! The summary as JSON, a contract for other tools:
-//! `rule_set` (`id`, `version`, `sha256`), `outcome`, `criteria` (each with
-//! `id`, `kind`, `label`, `holds`: true, false or null), `unanswered`, and
-//! `disclaimer`. Fields are only ever added, never renamed.
+//! `rule_set` (`id`, `version`, `sha256`, `title`, `review_status`),
+//! `outcome`, `outcome_text`, `criteria` (each with `id`, `kind`, `label`,
+//! `holds`: true, false or null, `status`, `decided_by`, `sources`,
+//! `evidence`), `unanswered`, `not_assessed`, `disclaimer`, and the sections
+//! asked for: `what_if`, `why`, `what_would_change`. Fields are only ever
+//! added, never renamed.
 
 use serde::Serialize;
+use serde_json::{Map, Value, json};
 
-use super::{Summary, status_word};
-use crate::evaluate::Outcome;
-use crate::logic::Tri;
-use crate::model::CriterionKind;
+use super::{Summary, outcome_text, status_word};
+use crate::engine::{CriterionKind, Outcome, Tri};
 
 #[derive(Serialize)]
 struct Json<'a> {
@@ -60,15 +62,15 @@ pub fn render(s: &Summary) -> String {
 }
 
 /// Pretty-printed JSON with a trailing newline.
-pub fn pretty(v: &serde_json::Value) -> String {
+pub fn pretty(v: &Value) -> String {
     let mut text =
         serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }
 
-/// The summary as a JSON value, for callers that add fields.
-pub fn value(s: &Summary) -> serde_json::Value {
+/// The summary as a JSON value.
+pub fn value(s: &Summary) -> Value {
     let json = Json {
         rule_set: RuleSetRef {
             id: &s.rule_set_id,
@@ -78,7 +80,7 @@ pub fn value(s: &Summary) -> serde_json::Value {
             review_status: s.review_status,
         },
         outcome: s.outcome,
-        outcome_text: s.outcome.plain(),
+        outcome_text: outcome_text(s.outcome),
         criteria: s
             .criteria
             .iter()
@@ -91,9 +93,9 @@ pub fn value(s: &Summary) -> serde_json::Value {
                 decided_by: c
                     .decided_by
                     .iter()
-                    .map(|(q, _, a)| DecidedBy {
-                        question: q,
-                        answer: a,
+                    .map(|a| DecidedBy {
+                        question: &a.question,
+                        answer: &a.answer,
                     })
                     .collect(),
                 sources: &c.sources,
@@ -104,9 +106,52 @@ pub fn value(s: &Summary) -> serde_json::Value {
                     .collect(),
             })
             .collect(),
-        unanswered: s.unanswered.iter().map(|(id, _)| id.as_str()).collect(),
-        not_assessed: s.not_assessed.iter().map(|(id, _)| id.as_str()).collect(),
+        unanswered: s.unanswered.iter().map(|a| a.question.as_str()).collect(),
+        not_assessed: s.not_assessed.iter().map(|a| a.question.as_str()).collect(),
         disclaimer: &s.disclaimer,
     };
-    serde_json::to_value(&json).unwrap_or(serde_json::Value::Null)
+    let mut v = serde_json::to_value(&json).unwrap_or(Value::Null);
+    let sections = &s.sections;
+    if let Some(w) = &sections.what_if {
+        v["what_if"] = json!({
+            "set": w.set,
+            "outcome_before": w.outcome_before,
+            "changes": w.lines(),
+        });
+    }
+    if let Some(traces) = &sections.why {
+        let map: Map<String, Value> = traces
+            .iter()
+            .map(|t| {
+                let lines: Vec<String> = t.lines.iter().map(|l| l.render()).collect();
+                (t.id.clone(), json!(lines))
+            })
+            .collect();
+        v["why"] = Value::Object(map);
+    }
+    if let Some(w) = &sections.what_would_change {
+        let changes: Vec<Value> = w
+            .changes
+            .iter()
+            .flat_map(|q| {
+                q.alternatives.iter().map(
+                    |a| json!({"question": q.question, "answer": a.answer, "outcome": a.outcome}),
+                )
+            })
+            .collect();
+        let unknowns: Vec<Value> = w
+            .unknowns
+            .iter()
+            .map(|u| {
+                json!({
+                    "question": u.question,
+                    "settles": u.verdict == crate::analysis::what_would_change::Verdict::Settles,
+                    "verdict": u.verdict,
+                    "outcomes": u.alternatives.iter().map(|a| json!({"answer": a.answer, "outcome": a.outcome})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        v["what_would_change"] = json!({"changes": changes, "unknowns": unknowns});
+    }
+    v
 }

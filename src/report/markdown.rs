@@ -1,170 +1,158 @@
-//! The summary as Markdown (to paste into notes) and as a self-contained,
-//! printable HTML page. Both carry the outcome, the criteria table, the
-//! unknowns, the rule set's id, version and hash, the date and the disclaimer.
+//! The summary as Markdown, to paste into notes: the outcome, the criteria
+//! table, unknowns, the sections asked for (as tables and lists), the rule
+//! set's id, version and hash, the date and the disclaimer.
+//!
+//! Text from files is escaped for Markdown: table pipes, line breaks, and
+//! HTML (which common Markdown viewers would otherwise render).
 
 use std::fmt::Write;
 
-use super::{Summary, status_word};
+use super::{Summary, outcome_text, status_word};
+use crate::diagnostics::inert_line;
 
-/// Today's date as YYYY-MM-DD (UTC), from the system clock.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date(secs / 86_400)
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_date(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Text made safe inside a Markdown paragraph or table cell.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in inert_line(&s.replace(['\n', '\r'], " ")).chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '`' => out.push_str("\\`"),
+            '*' | '_' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Markdown.
-pub fn render_markdown(s: &Summary, date: &str, extra: &str) -> String {
+pub fn render(s: &Summary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Screening summary: {}\n", s.title);
+    let _ = writeln!(out, "# Screening summary: {}\n", escape(&s.title));
     let _ = writeln!(
         out,
-        "Rule set `{}` version {} ({}, reviewed {}), SHA-256 `{}`. Screened {date}.\n",
-        s.rule_set_id, s.version, s.review_status, s.review_date, s.sha256
+        "Rule set `{}` version {} ({}, reviewed {}), SHA-256 `{}`. Screened {}.\n",
+        s.rule_set_id,
+        escape(&s.version),
+        s.review_status,
+        s.review_date,
+        s.sha256,
+        s.date
     );
-    let _ = writeln!(out, "**Outcome: {}**\n", s.outcome.plain());
+    let _ = writeln!(out, "**Outcome: {}**\n", outcome_text(s.outcome));
     let _ = writeln!(out, "| Criterion | Kind | Status | Decided by | Source |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for c in &s.criteria {
         let decided: Vec<String> = c
             .decided_by
             .iter()
-            .map(|(q, _, a)| format!("{q} = {a}"))
+            .map(|a| format!("{} = {}", a.question, escape(&a.answer)))
             .collect();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} |",
-            md_escape(&c.label),
+            escape(&c.label),
             c.kind.label(),
             status_word(c.kind, c.holds),
-            md_escape(&decided.join("; ")),
+            decided.join("; "),
             c.sources.join(", ")
         );
     }
     if s.unknowns().next().is_some() {
         let _ = writeln!(out, "\n## Unknown, would need assessing\n");
         for (id, text, why) in s.unknowns() {
-            let _ = writeln!(out, "- `{id}`: {} ({why})", md_escape(text));
+            let _ = writeln!(out, "- `{id}`: {} ({why})", escape(text));
         }
     }
-    if !extra.is_empty() {
-        let _ = writeln!(out, "\n```text\n{}\n```", extra.trim_end());
-    }
-    let _ = writeln!(out, "\n> {}", s.disclaimer);
+    sections(&mut out, s);
+    let _ = writeln!(out, "\n> {}", escape(&s.disclaimer));
     out
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A self-contained HTML page (no scripts, no external files), styled for
-/// screen and print.
-pub fn render_html(s: &Summary, date: &str, extra: &str) -> String {
-    let mut rows = String::new();
-    for c in &s.criteria {
-        let decided: Vec<String> = c
-            .decided_by
-            .iter()
-            .map(|(q, _, a)| format!("<code>{}</code> = {}", html_escape(q), html_escape(a)))
-            .collect();
-        let class = if c.holds.known().is_none() {
-            "unknown"
-        } else if super::is_adverse(c.kind, c.holds) {
-            "adverse"
-        } else {
-            "ok"
-        };
+fn sections(out: &mut String, s: &Summary) {
+    if let Some(w) = &s.sections.what_if {
+        let set: Vec<String> = w.set.iter().map(|x| format!("`{}`", escape(x))).collect();
+        let _ = writeln!(out, "\n## What if: {}\n", set.join(", "));
         let _ = writeln!(
-            rows,
-            "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
-            html_escape(&c.label),
-            c.kind.label(),
-            status_word(c.kind, c.holds),
-            decided.join("<br>"),
-            html_escape(&c.sources.join(", "))
+            out,
+            "Outcome: {} → {}.\n",
+            w.outcome_before.as_str(),
+            w.outcome_after.as_str()
         );
-    }
-    let mut unknowns = String::new();
-    if s.unknowns().next().is_some() {
-        unknowns.push_str("<h2>Unknown, would need assessing</h2><ul>");
-        for (id, text, why) in s.unknowns() {
-            let _ = write!(
-                unknowns,
-                "<li><code>{}</code>: {} ({why})</li>",
-                html_escape(id),
-                html_escape(text)
-            );
+        if w.criteria.is_empty() {
+            let _ = writeln!(out, "No criterion changed.");
+        } else {
+            let _ = writeln!(out, "| Criterion | Before | After |\n|---|---|---|");
+            for (id, before, after) in &w.criteria {
+                let _ = writeln!(out, "| `{id}` | {before} | {after} |");
+            }
         }
-        unknowns.push_str("</ul>");
     }
-    if !extra.is_empty() {
-        let _ = write!(unknowns, "<pre>{}</pre>", html_escape(extra.trim_end()));
+    if let Some(traces) = &s.sections.why {
+        let _ = writeln!(out, "\n## Why\n");
+        for t in traces {
+            let _ = writeln!(out, "- **{}** (`{}`): {}", escape(&t.label), t.id, t.status);
+            for line in &t.lines {
+                let _ = writeln!(
+                    out,
+                    "{}- {}: {}",
+                    "  ".repeat(line.depth + 1),
+                    escape(&line.text),
+                    line.value.as_str()
+                );
+            }
+        }
     }
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Screening summary: {title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #111; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
-th {{ background: #eee; }}
-.adverse {{ color: #a00; font-weight: bold; }}
-.unknown {{ color: #850; }}
-.ok {{ color: #060; }}
-.outcome {{ font-size: 1.2rem; font-weight: bold; border: 2px solid #111; padding: 0.5rem; }}
-.disclaimer {{ border-top: 1px solid #999; margin-top: 2rem; padding-top: 0.5rem; font-weight: bold; }}
-@media print {{ body {{ margin: 0; max-width: none; }} th {{ background: none; }} }}
-</style>
-</head>
-<body>
-<h1>Screening summary: {title}</h1>
-<p>Rule set <code>{id}</code> version {version} ({status}, reviewed {review_date}), SHA-256 <code>{sha}</code>. Screened {date}.</p>
-<p class="outcome">{outcome}</p>
-<table>
-<thead><tr><th>Criterion</th><th>Kind</th><th>Status</th><th>Decided by</th><th>Source</th></tr></thead>
-<tbody>
-{rows}</tbody>
-</table>
-{unknowns}
-<p class="disclaimer">{disclaimer}</p>
-</body>
-</html>
-"#,
-        title = html_escape(&s.title),
-        id = html_escape(&s.rule_set_id),
-        version = html_escape(&s.version),
-        status = s.review_status,
-        review_date = html_escape(&s.review_date),
-        sha = s.sha256,
-        outcome = html_escape(s.outcome.plain()),
-        disclaimer = html_escape(&s.disclaimer),
-    )
+    if let Some(w) = &s.sections.what_would_change {
+        let _ = writeln!(
+            out,
+            "\n## What would change the outcome ({})\n",
+            w.outcome.as_str()
+        );
+        if w.changes.is_empty() {
+            let _ = writeln!(out, "No single change to an answered question changes it.");
+        } else {
+            let _ = writeln!(
+                out,
+                "| Question | Now | Answer | Outcome |\n|---|---|---|---|"
+            );
+            for q in &w.changes {
+                for a in &q.alternatives {
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {} | {} | {} |",
+                        q.question,
+                        escape(&q.now),
+                        escape(&a.answer),
+                        a.outcome.as_str()
+                    );
+                }
+            }
+        }
+        if !w.unknowns.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n### Unknowns, and what assessing each would give\n\n| Question | Answer | Outcome | Alone |\n|---|---|---|---|"
+            );
+            for u in &w.unknowns {
+                for a in &u.alternatives {
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {} | {} | {} |",
+                        u.question,
+                        escape(&a.answer),
+                        a.outcome.as_str(),
+                        super::text::verdict_text(u.verdict)
+                    );
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -172,16 +160,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(19_723), "2024-01-01");
-        assert_eq!(civil_date(20_778), "2026-11-21");
-        assert_eq!(civil_date(11_016), "2000-02-29");
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(html_escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
-        assert_eq!(md_escape("a|b\nc"), "a\\|b c");
+    fn escaping_neutralises_tables_html_and_emphasis() {
+        assert_eq!(escape("a|b\nc"), "a\\|b c");
+        assert_eq!(
+            escape("<script>x</script>"),
+            "&lt;script&gt;x&lt;/script&gt;"
+        );
+        assert_eq!(escape("`code` *b*"), "\\`code\\` \\*b\\*");
     }
 }

@@ -1,18 +1,55 @@
-//! Rendering a screening result: a table for people, JSON for programs.
-//!
-//! Both are built from one [`Summary`], so they cannot disagree.
+//! Reports: one typed [`Summary`] of a screening, and renderers that only
+//! handle syntax (a terminal table, JSON, Markdown, HTML, FHIR), so formats
+//! cannot disagree. The optional sections a user asks for (`--why`, `--set`,
+//! `--what-would-change`) are typed parts of the summary too, rendered
+//! natively by each format. Also here: the rule set in words (`explain`),
+//! flowcharts, comparison and vignette tables.
 
+pub mod compare;
+pub mod explain;
+pub mod fhir;
+pub mod graph;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod table;
 pub mod text;
+pub mod vignettes;
 
-use crate::evaluate::{Evaluation, Outcome};
-use crate::logic::Tri;
-use crate::model::CriterionKind;
-use crate::ruleset::RuleSet;
+use crate::analysis::what_if::Differences;
+use crate::analysis::what_would_change::{self as wwc, Verdict, WhatWouldChange};
+use crate::analysis::why::{self, TraceLine};
+use crate::engine::{CriterionKind, Evaluation, Outcome, RuleSet, Tri};
 
 /// Said on every summary, whatever the rule set says besides.
 pub const NOT_ADVICE: &str = "NOT MEDICAL ADVICE. This is an educational screening aid that applies published selection criteria mechanically. It is not medical advice and not a substitute for the judgement of a specialist who examines the patient.";
+
+/// The outcome in plain words for a clinician.
+pub const fn outcome_text(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::RedFlag => {
+            "RED FLAG: a sign of possible serious pathology is present. Stop: this needs urgent medical evaluation, not SI joint fusion screening."
+        }
+        Outcome::Excluded => {
+            "EXCLUDED: an exclusion criterion applies, so the patient does not meet this rule set's criteria."
+        }
+        Outcome::NotMet => "NOT MET: at least one indication is not met under this rule set.",
+        Outcome::Incomplete => {
+            "INCOMPLETE: nothing rules the patient out so far, but some criteria cannot be decided until the unknowns below are assessed."
+        }
+        Outcome::Met => {
+            "MET: every criterion of this rule set is met and no exclusion or red flag applies."
+        }
+    }
+}
+
+/// A question and the answer shown for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerLine {
+    pub question: String,
+    pub text: String,
+    pub answer: String,
+}
 
 /// One criterion's line in a summary.
 #[derive(Debug, Clone)]
@@ -21,12 +58,244 @@ pub struct CriterionLine {
     pub kind: CriterionKind,
     pub label: String,
     pub holds: Tri,
-    /// (question id, question text, answer as shown)
-    pub decided_by: Vec<(String, String, String)>,
+    pub decided_by: Vec<AnswerLine>,
     pub sources: Vec<String>,
     pub if_not_met: String,
     /// (teaching figure, source id)
     pub evidence: Vec<(String, String)>,
+}
+
+/// What `--set` changed.
+#[derive(Debug, Clone)]
+pub struct WhatIfSection {
+    /// The `--set` arguments as given.
+    pub set: Vec<String>,
+    pub outcome_before: Outcome,
+    pub outcome_after: Outcome,
+    /// (criterion id, status before, status after)
+    pub criteria: Vec<(String, &'static str, &'static str)>,
+}
+
+impl WhatIfSection {
+    fn new(rs: &RuleSet, set: &[String], d: &Differences) -> Self {
+        WhatIfSection {
+            set: set.to_vec(),
+            outcome_before: d.outcome_before,
+            outcome_after: d.outcome_after,
+            criteria: d
+                .criteria
+                .iter()
+                .map(|c| {
+                    let crit = &rs.criteria[c.criterion];
+                    (
+                        crit.id.clone(),
+                        status_word(crit.kind, c.before),
+                        status_word(crit.kind, c.after),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The changes as lines: "outcome: a -> b", "criterion: x -> y".
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![if self.outcome_before == self.outcome_after {
+            format!("outcome: {} (unchanged)", self.outcome_after.as_str())
+        } else {
+            format!(
+                "outcome: {} -> {}",
+                self.outcome_before.as_str(),
+                self.outcome_after.as_str()
+            )
+        }];
+        lines.extend(
+            self.criteria
+                .iter()
+                .map(|(id, before, after)| format!("{id}: {before} -> {after}")),
+        );
+        if self.criteria.is_empty() && self.outcome_before == self.outcome_after {
+            lines.push("no criterion changed".into());
+        }
+        lines
+    }
+}
+
+/// One criterion's `--why` trace.
+#[derive(Debug, Clone)]
+pub struct WhySection {
+    pub id: String,
+    pub label: String,
+    pub status: &'static str,
+    pub lines: Vec<TraceLine>,
+}
+
+/// One answer class and the outcome it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternative {
+    pub answer: String,
+    pub outcome: Outcome,
+}
+
+/// A question whose change would change the outcome.
+#[derive(Debug, Clone)]
+pub struct QuestionChanges {
+    pub question: String,
+    /// The current answer, short.
+    pub now: String,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// An unknown and what assessing it would give.
+#[derive(Debug, Clone)]
+pub struct UnknownOutcomes {
+    pub question: String,
+    pub verdict: Verdict,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Questions, each with answers of theirs: `[("pct", ["under 50"])]`.
+pub type QuestionAnswers<'a> = Vec<(&'a str, Vec<&'a str>)>;
+
+/// `--what-would-change`, ready to render.
+#[derive(Debug, Clone)]
+pub struct WhatWouldChangeSection {
+    pub outcome: Outcome,
+    /// Every single-answer change, by question in rule-set order.
+    pub changes: Vec<QuestionChanges>,
+    pub unknowns: Vec<UnknownOutcomes>,
+}
+
+impl WhatWouldChangeSection {
+    fn new(rs: &RuleSet, ev: &Evaluation, w: &WhatWouldChange) -> Self {
+        let mut changes: Vec<QuestionChanges> = Vec::new();
+        for c in &w.changes {
+            let list = &mut changes;
+            let q = &rs.questions[c.question];
+            let alt = Alternative {
+                answer: c.answer.label(rs, c.question),
+                outcome: c.outcome,
+            };
+            match list.last_mut() {
+                Some(last) if last.question == q.id => last.alternatives.push(alt),
+                _ => list.push(QuestionChanges {
+                    question: q.id.clone(),
+                    now: ev.answers[c.question].short(q),
+                    alternatives: vec![alt],
+                }),
+            }
+        }
+        let unknowns = w
+            .unknowns
+            .iter()
+            .map(|s| UnknownOutcomes {
+                question: rs.questions[s.question].id.clone(),
+                verdict: s.verdict,
+                alternatives: s
+                    .outcomes
+                    .iter()
+                    .map(|(t, o)| Alternative {
+                        answer: t.label(rs, s.question),
+                        outcome: *o,
+                    })
+                    .collect(),
+            })
+            .collect();
+        WhatWouldChangeSection {
+            outcome: ev.outcome,
+            changes,
+            unknowns,
+        }
+    }
+
+    /// Changes toward a better outcome, by question.
+    pub fn better(&self) -> Vec<QuestionChanges> {
+        self.changes
+            .iter()
+            .filter_map(|q| {
+                let alternatives: Vec<Alternative> = q
+                    .alternatives
+                    .iter()
+                    .filter(|a| wwc::rank(a.outcome) > wwc::rank(self.outcome))
+                    .cloned()
+                    .collect();
+                (!alternatives.is_empty()).then(|| QuestionChanges {
+                    alternatives,
+                    ..q.clone()
+                })
+            })
+            .collect()
+    }
+
+    /// Worse outcomes, worst first, each with its questions and answers.
+    pub fn worse_by_outcome(&self) -> Vec<(Outcome, QuestionAnswers<'_>)> {
+        [
+            Outcome::RedFlag,
+            Outcome::Excluded,
+            Outcome::NotMet,
+            Outcome::Incomplete,
+        ]
+        .into_iter()
+        .filter_map(|outcome| {
+            let parts: Vec<(&str, Vec<&str>)> = self
+                .changes
+                .iter()
+                .filter_map(|q| {
+                    let answers: Vec<&str> = q
+                        .alternatives
+                        .iter()
+                        .filter(|a| a.outcome == outcome)
+                        .map(|a| a.answer.as_str())
+                        .collect();
+                    (!answers.is_empty()).then_some((q.question.as_str(), answers))
+                })
+                .collect();
+            (!parts.is_empty()).then_some((outcome, parts))
+        })
+        .collect()
+    }
+}
+
+/// The optional sections a user asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Sections {
+    pub what_if: Option<WhatIfSection>,
+    pub why: Option<Vec<WhySection>>,
+    pub what_would_change: Option<WhatWouldChangeSection>,
+}
+
+/// Which optional sections to build.
+#[derive(Debug, Clone, Default)]
+pub struct Wanted<'a> {
+    /// `--set` arguments and the evaluation before them.
+    pub what_if: Option<(&'a [String], &'a Evaluation)>,
+    pub why: bool,
+    pub what_would_change: bool,
+}
+
+impl Sections {
+    pub fn new(rs: &RuleSet, ev: &Evaluation, wanted: &Wanted<'_>) -> Self {
+        Sections {
+            what_if: wanted.what_if.map(|(set, before)| {
+                let d = crate::analysis::what_if::differences(rs, before, ev);
+                WhatIfSection::new(rs, set, &d)
+            }),
+            why: wanted.why.then(|| {
+                rs.criteria
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, c)| WhySection {
+                        id: c.id.clone(),
+                        label: c.label.clone(),
+                        status: status_word(c.kind, ev.holds[ci]),
+                        lines: why::why(rs, ev, ci),
+                    })
+                    .collect()
+            }),
+            what_would_change: wanted
+                .what_would_change
+                .then(|| WhatWouldChangeSection::new(rs, ev, &wwc::what_would_change(rs, ev))),
+        }
+    }
 }
 
 /// Everything a report shows, gathered once.
@@ -38,13 +307,16 @@ pub struct Summary {
     pub sha256: String,
     pub review_status: &'static str,
     pub review_date: String,
+    /// When the screening was done (YYYY-MM-DD), for formats that record it.
+    pub date: String,
     pub outcome: Outcome,
     pub criteria: Vec<CriterionLine>,
-    /// (id, text) of asked questions left unanswered.
-    pub unanswered: Vec<(String, String)>,
-    /// (id, text) of asked questions answered "unknown".
-    pub not_assessed: Vec<(String, String)>,
+    /// Asked questions left unanswered.
+    pub unanswered: Vec<AnswerLine>,
+    /// Asked questions answered "unknown".
+    pub not_assessed: Vec<AnswerLine>,
     pub disclaimer: String,
+    pub sections: Sections,
 }
 
 impl Summary {
@@ -52,16 +324,16 @@ impl Summary {
     /// "unknown" first, then those left unanswered. Every format lists these.
     pub fn unknowns(&self) -> impl Iterator<Item = (&str, &str, &'static str)> {
         fn tagged<'a>(
-            list: &'a [(String, String)],
+            list: &'a [AnswerLine],
             why: &'static str,
         ) -> impl Iterator<Item = (&'a str, &'a str, &'static str)> {
             list.iter()
-                .map(move |(id, text)| (id.as_str(), text.as_str(), why))
+                .map(move |a| (a.question.as_str(), a.text.as_str(), why))
         }
         tagged(&self.not_assessed, "answered unknown").chain(tagged(&self.unanswered, "unanswered"))
     }
 
-    pub fn new(rs: &RuleSet, ev: &Evaluation) -> Self {
+    pub fn new(rs: &RuleSet, ev: &Evaluation, date: &str, sections: Sections) -> Self {
         let criteria = rs
             .criteria
             .iter()
@@ -81,7 +353,11 @@ impl Summary {
                         } else {
                             "(not asked)".into()
                         };
-                        (q.id.clone(), q.text.clone(), shown)
+                        AnswerLine {
+                            question: q.id.clone(),
+                            text: q.text.clone(),
+                            answer: shown,
+                        }
                     })
                     .collect(),
                 sources: rs
@@ -99,7 +375,11 @@ impl Summary {
             .collect();
         let pick = |list: Vec<usize>| {
             list.into_iter()
-                .map(|qi| (rs.questions[qi].id.clone(), rs.questions[qi].text.clone()))
+                .map(|qi| AnswerLine {
+                    question: rs.questions[qi].id.clone(),
+                    text: rs.questions[qi].text.clone(),
+                    answer: String::new(),
+                })
                 .collect()
         };
         Summary {
@@ -109,18 +389,20 @@ impl Summary {
             sha256: rs.meta.sha256.clone(),
             review_status: rs.meta.review_status.as_str(),
             review_date: rs.meta.review_date.clone(),
+            date: date.to_string(),
             outcome: ev.outcome,
             criteria,
             unanswered: pick(ev.unanswered()),
             not_assessed: pick(ev.not_assessed()),
             disclaimer: format!("{NOT_ADVICE} {}", rs.meta.disclaimer.trim()),
+            sections,
         }
     }
 }
 
 /// The status word of a criterion, by kind: a red flag is present or absent,
 /// an exclusion applies or not, an indication is met or not.
-pub fn status_word(kind: CriterionKind, holds: Tri) -> &'static str {
+pub const fn status_word(kind: CriterionKind, holds: Tri) -> &'static str {
     match (kind, holds) {
         (_, Tri::Unknown) => "unknown",
         (CriterionKind::RedFlag, Tri::True) => "PRESENT",
@@ -133,7 +415,7 @@ pub fn status_word(kind: CriterionKind, holds: Tri) -> &'static str {
 }
 
 /// Whether a criterion's value counts against the patient.
-pub fn is_adverse(kind: CriterionKind, holds: Tri) -> bool {
+pub const fn is_adverse(kind: CriterionKind, holds: Tri) -> bool {
     matches!(
         (kind, holds),
         (CriterionKind::RedFlag | CriterionKind::Exclusion, Tri::True)

@@ -1,51 +1,22 @@
-//! The summary as a terminal table (comfy-table).
+//! The summary as text for a terminal: a criteria table, the outcome, what
+//! it means, evidence, unknowns, the sections asked for, and the disclaimer.
 //!
-//! UTF-8 borders and colour on a terminal; plain ASCII and no colour when
-//! piped or when `NO_COLOR` is set, so a screen reader or a log file gets
-//! clean text. Tables fit the given width.
+//! Text from rule sets and answers files is made inert before it is shown
+//! (see [`crate::diagnostics::inert`]): a rule set cannot send escape
+//! sequences to the clinician's terminal.
 
 use std::fmt::Write;
 
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, Color};
 
-use super::{Summary, is_adverse, status_word};
-use crate::logic::Tri;
-
-/// How to draw: decided once from the terminal and the environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Style {
-    pub utf8: bool,
-    pub color: bool,
-    /// Total width to fit, in columns.
-    pub width: u16,
-}
-
-impl Style {
-    /// Plain ASCII, no colour, 100 columns: for files, pipes and tests.
-    pub const PLAIN: Style = Style {
-        utf8: false,
-        color: false,
-        width: 100,
-    };
-}
-
-/// An empty table in the given style, shared by every table the tool prints.
-pub fn table(style: Style) -> Table {
-    let mut t = Table::new();
-    t.load_style(if style.utf8 {
-        presets::UTF8_FULL_CONDENSED
-    } else {
-        presets::ASCII_FULL_CONDENSED
-    });
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_width(style.width.max(40));
-    if style.color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
-    t
-}
+use super::table::{Style, table};
+use super::{
+    Summary, WhatIfSection, WhatWouldChangeSection, WhySection, is_adverse, outcome_text,
+    status_word,
+};
+use crate::analysis::what_would_change::Verdict;
+use crate::diagnostics::{inert, inert_line};
+use crate::engine::Tri;
 
 fn paint(text: impl Into<String>, color: Option<Color>, style: Style) -> Cell {
     let cell = Cell::new(text.into());
@@ -55,19 +26,19 @@ fn paint(text: impl Into<String>, color: Option<Color>, style: Style) -> Cell {
     }
 }
 
-/// Renders the whole summary.
+/// Renders the whole summary, with any sections it carries before the
+/// disclaimer.
 pub fn render(s: &Summary, style: Style) -> String {
-    render_with(s, style, "")
-}
-
-/// Renders the summary with extra sections (why, what if) before the disclaimer.
-pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Screening summary: {}", s.title);
+    let _ = writeln!(out, "Screening summary: {}", inert_line(&s.title));
     let _ = writeln!(
         out,
         "Rule set {} version {} ({}, {}), sha256 {}",
-        s.rule_set_id, s.version, s.review_status, s.review_date, s.sha256
+        s.rule_set_id,
+        inert_line(&s.version),
+        s.review_status,
+        s.review_date,
+        s.sha256
     );
     out.push('\n');
 
@@ -84,12 +55,12 @@ pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
         } else {
             c.decided_by
                 .iter()
-                .map(|(id, _, a)| format!("{id} = {a}"))
+                .map(|a| format!("{} = {}", a.question, inert_line(&a.answer)))
                 .collect::<Vec<_>>()
                 .join("\n")
         };
         t.add_row(vec![
-            Cell::new(&c.label),
+            Cell::new(inert_line(&c.label)),
             Cell::new(c.kind.label()),
             paint(status_word(c.kind, c.holds), color, style),
             Cell::new(decided),
@@ -99,7 +70,7 @@ pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
     let _ = writeln!(out, "{t}");
     out.push('\n');
 
-    let _ = writeln!(out, "Outcome: {}", s.outcome.plain());
+    let _ = writeln!(out, "Outcome: {}", outcome_text(s.outcome));
     let unmet: Vec<_> = s
         .criteria
         .iter()
@@ -109,7 +80,12 @@ pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
         out.push('\n');
         let _ = writeln!(out, "What this means:");
         for c in unmet {
-            let _ = writeln!(out, "  - {}: {}", c.label, c.if_not_met.trim());
+            let _ = writeln!(
+                out,
+                "  - {}: {}",
+                inert_line(&c.label),
+                inert(c.if_not_met.trim())
+            );
         }
     }
     let with_evidence: Vec<_> = s
@@ -122,7 +98,12 @@ pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
         let _ = writeln!(out, "Evidence:");
         for c in with_evidence {
             for (text, source) in &c.evidence {
-                let _ = writeln!(out, "  - {}: {text} [{source}]", c.label);
+                let _ = writeln!(
+                    out,
+                    "  - {}: {} [{source}]",
+                    inert_line(&c.label),
+                    inert(text)
+                );
             }
         }
     }
@@ -130,15 +111,116 @@ pub fn render_with(s: &Summary, style: Style, extra: &str) -> String {
         out.push('\n');
         let _ = writeln!(out, "Unknown, would need assessing:");
         for (id, text, why) in s.unknowns() {
-            let _ = writeln!(out, "  - {id}: {text} ({why})");
+            let _ = writeln!(out, "  - {id}: {} ({why})", inert_line(text));
         }
     }
+    let extra = sections(s);
     if !extra.is_empty() {
         out.push('\n');
         out.push_str(extra.trim_end());
         out.push('\n');
     }
     out.push('\n');
-    let _ = writeln!(out, "{}", s.disclaimer);
+    let _ = writeln!(out, "{}", inert(&s.disclaimer));
     out
+}
+
+/// The sections asked for (`--set`, `--why`, `--what-would-change`) as text.
+pub fn sections(s: &Summary) -> String {
+    let mut out = String::new();
+    if let Some(w) = &s.sections.what_if {
+        what_if(&mut out, w);
+    }
+    if let Some(w) = &s.sections.why {
+        why(&mut out, w);
+    }
+    if let Some(w) = &s.sections.what_would_change {
+        what_would_change(&mut out, w);
+    }
+    out
+}
+
+fn what_if(out: &mut String, w: &WhatIfSection) {
+    let set: Vec<String> = w.set.iter().map(|s| inert_line(s).into_owned()).collect();
+    let _ = writeln!(out, "What changed (--set {}):", set.join(", --set "));
+    for line in w.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+fn why(out: &mut String, traces: &[WhySection]) {
+    let _ = writeln!(out, "Why:");
+    for t in traces {
+        let _ = writeln!(out, "  {} [{}]: {}", inert_line(&t.label), t.id, t.status);
+        for line in &t.lines {
+            let _ = writeln!(out, "    {}", inert_line(&line.render()));
+        }
+    }
+}
+
+/// Changes toward a better outcome in detail, toward a worse one grouped by
+/// outcome, then what assessing each unknown would give.
+fn what_would_change(out: &mut String, w: &WhatWouldChangeSection) {
+    let _ = writeln!(
+        out,
+        "What would change the outcome ({}):",
+        w.outcome.as_str()
+    );
+    let better = w.better();
+    if better.is_empty() {
+        let _ = writeln!(
+            out,
+            "  No single change to an answered question improves it."
+        );
+    }
+    for q in &better {
+        let _ = writeln!(out, "  {} (now {}):", q.question, inert_line(&q.now));
+        for a in &q.alternatives {
+            let _ = writeln!(out, "    {} -> {}", a.answer, a.outcome.as_str());
+        }
+    }
+    for (outcome, parts) in w.worse_by_outcome() {
+        let parts: Vec<String> = parts
+            .iter()
+            .map(|(id, answers)| match answers.as_slice() {
+                [one] => format!("{id} = {one}"),
+                [a, b] => format!("{id} = {a} or {b}"),
+                [a, rest @ ..] => format!("{id} = {a} (or {} other answers)", rest.len()),
+                [] => String::new(),
+            })
+            .collect();
+        let _ = writeln!(out, "  -> {} if: {}", outcome.as_str(), parts.join("; "));
+    }
+    if !w.unknowns.is_empty() {
+        let _ = writeln!(out, "Unknowns, and what assessing each would give:");
+        for u in &w.unknowns {
+            let verdict = verdict_text(u.verdict);
+            let outcomes: Vec<String> = u
+                .alternatives
+                .iter()
+                .map(|a| format!("{} -> {}", a.answer, a.outcome.as_str()))
+                .collect();
+            let shown = if outcomes.len() > 6 {
+                format!(
+                    "{}; ... ({} answers in all)",
+                    outcomes[..4].join("; "),
+                    outcomes.len()
+                )
+            } else {
+                outcomes.join("; ")
+            };
+            let _ = writeln!(out, "  {} ({verdict}): {shown}", u.question);
+        }
+    }
+}
+
+/// What an unknown's verdict says, in words.
+pub const fn verdict_text(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Settles => "settles it",
+        Verdict::DoesNotSettle => "does not settle it alone",
+        Verdict::NotExhaustive => {
+            "not exhaustive: options tried one at a time, combinations not tried"
+        }
+    }
 }

@@ -1,0 +1,247 @@
+//! `sij-screen batch`: screen many cases from CSV or JSON Lines, streaming.
+//!
+//! One row in, one row out, with the same rules and evaluation as the walk.
+//! Memory does not grow with the file: parsed rows travel in reused chunks,
+//! and one answers buffer and one result buffer are reused for every row. A
+//! bad row is reported with its line and reason, counted and marked in the
+//! output, and the run goes on (`--strict` stops at it instead). Parsing is
+//! in [`csv`] and [`jsonl`]; writing result rows in [`rows`].
+
+mod csv;
+mod jsonl;
+mod rows;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::Path;
+
+use comfy_table::Cell;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use self::rows::{Buffers, Recorder, RowWriter};
+use super::atomic::AtomicFile;
+use super::exit::{AppError, Exit};
+use super::request::{BatchFormat, BatchRequest, Settings};
+use super::{interrupt, output};
+use crate::compile::catalog;
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+use crate::engine::{CriterionKind, Outcome, RuleSet};
+use crate::files::InputError;
+use crate::report::table::{Style, table};
+
+/// Column or field names taken as the case id when `--id-column` is not given.
+const DEFAULT_ID_COLUMNS: [&str; 2] = ["case_id", "id"];
+
+/// Bad rows described on standard error before the rest are only counted.
+const MAX_REPORTED: usize = 20;
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Csv,
+    Jsonl,
+}
+
+/// Totals for the closing table.
+#[derive(Debug, Default)]
+struct Tally {
+    cases: u64,
+    bad: u64,
+    outcomes: [u64; 5],
+    /// Per criterion: (counts against the patient, unknown).
+    criteria: Vec<(u64, u64)>,
+}
+
+pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> {
+    interrupt::install();
+    interrupt::set_message("no output written");
+    let loaded = catalog::load(&args.rules)?;
+    let rs = &loaded.rules;
+    let shown = args.input.display().to_string();
+    let is_stdin = args.input.as_os_str() == "-";
+
+    // Open the input, with a progress bar over its bytes on a terminal.
+    let (reader, progress): (Box<dyn Read + Send>, Option<ProgressBar>) = if is_stdin {
+        (Box::new(io::stdin()), None)
+    } else {
+        let meta = std::fs::metadata(&args.input).map_err(|e| InputError::from_io(&shown, e))?;
+        if meta.is_dir() {
+            return Err(InputError::IsDirectory { path: shown }.into());
+        }
+        if !meta.is_file() {
+            return Err(InputError::NotRegularFile { path: shown }.into());
+        }
+        let file = File::open(&args.input).map_err(|e| InputError::from_io(&shown, e))?;
+        let bar = (io::stderr().is_terminal() && meta.len() > 4 * 1024 * 1024)
+            .then(|| progress_bar(meta.len()));
+        match &bar {
+            Some(b) => (Box::new(b.wrap_read(file)), bar.clone()),
+            None => (Box::new(file), None),
+        }
+    };
+    let mut reader = BufReader::with_capacity(256 * 1024, reader);
+    let input = match args.input_format {
+        Some(BatchFormat::Csv) => Input::Csv,
+        Some(BatchFormat::Jsonl) => Input::Jsonl,
+        None => sniff(&args.input, &mut reader).map_err(|e| InputError::from_io(&shown, e))?,
+    };
+
+    // Write to a temporary file beside the target, renamed at the end, or to stdout.
+    let mut sink = Sink::open(args.output.as_deref())?;
+    let mut tally = Tally {
+        criteria: vec![(0, 0); rs.criteria.len()],
+        ..Tally::default()
+    };
+    let mut reported = 0usize;
+    let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {
+        if args.strict {
+            return Err(AppError::Invalid(Diagnostics::for_file(
+                &shown,
+                vec![Diagnostic::error(Span::at(FileId::MAIN, line, 1), msg)],
+            )));
+        }
+        if reported < MAX_REPORTED {
+            output::eprintln(&format!("{shown}:{line}: bad row: {msg}"));
+        } else if reported == MAX_REPORTED {
+            output::eprintln(&format!(
+                "{shown}: more bad rows; see the output's error column"
+            ));
+        }
+        reported += 1;
+        Ok(())
+    };
+    let mut rec = Recorder {
+        rs,
+        rows: RowWriter::new(args.format),
+        buf: Buffers::new(rs),
+        sink: &mut sink,
+        tally: &mut tally,
+        on_bad: &mut on_bad,
+    };
+    let result = match input {
+        Input::Csv => csv::run(&mut rec, args, &shown, reader),
+        Input::Jsonl => jsonl::run(&mut rec, args, &shown, reader),
+    };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(()) => {}
+        Err(AppError::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
+            return Ok(Exit::Success);
+        }
+        Err(e) => return Err(e),
+    }
+    sink.finish(args.output.as_deref())?;
+    output::eprintln(&summary(rs, &tally, output::stderr_style()));
+    Ok(if tally.bad > 0 {
+        Exit::Problems
+    } else {
+        Exit::Success
+    })
+}
+
+fn progress_bar(len: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Decides the input format from the file name, or from the first byte.
+fn sniff(path: &Path, reader: &mut impl BufRead) -> io::Result<Input> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("csv") => return Ok(Input::Csv),
+        Some("jsonl" | "ndjson") => return Ok(Input::Jsonl),
+        _ => {}
+    }
+    let buf = reader.fill_buf()?;
+    Ok(match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Input::Jsonl,
+        _ => Input::Csv,
+    })
+}
+
+/// Where results go: the output file (published atomically at the end) or
+/// standard output.
+enum Sink {
+    File(AtomicFile),
+    Stdout(BufWriter<io::StdoutLock<'static>>),
+}
+
+impl Sink {
+    fn open(path: Option<&Path>) -> Result<Self, AppError> {
+        let Some(path) = path else {
+            return Ok(Sink::Stdout(BufWriter::with_capacity(
+                256 * 1024,
+                io::stdout().lock(),
+            )));
+        };
+        let file = AtomicFile::create(path)?;
+        interrupt::set_message(format!("no output written to {}", path.display()));
+        Ok(Sink::File(file))
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::File(w) => w,
+            Sink::Stdout(w) => w,
+        }
+    }
+
+    fn finish(self, path: Option<&Path>) -> Result<(), AppError> {
+        match self {
+            Sink::Stdout(mut w) => match w.flush() {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(AppError::stdout),
+            },
+            Sink::File(f) => {
+                f.commit(path.map(|p| format!("output is complete in {}", p.display())))
+            }
+        }
+    }
+}
+
+/// The closing table: counts per outcome and per criterion.
+fn summary(rs: &RuleSet, t: &Tally, style: Style) -> String {
+    let mut out = String::new();
+    let mut o = table(style);
+    o.set_header(["Outcome", "Cases"]);
+    for outcome in [
+        Outcome::RedFlag,
+        Outcome::Excluded,
+        Outcome::NotMet,
+        Outcome::Incomplete,
+        Outcome::Met,
+    ] {
+        o.add_row(vec![
+            Cell::new(outcome.as_str()),
+            Cell::new(t.outcomes[outcome as usize]),
+        ]);
+    }
+    o.add_row(vec![Cell::new("bad rows (not screened)"), Cell::new(t.bad)]);
+    out.push_str(&format!("{o}\n"));
+    let mut c = table(style);
+    c.set_header(["Criterion", "Kind", "Against the patient", "Unknown"]);
+    for (crit, (adverse, unknown)) in rs.criteria.iter().zip(&t.criteria) {
+        let word = match crit.kind {
+            CriterionKind::RedFlag => "present",
+            CriterionKind::Exclusion => "applies",
+            CriterionKind::Indication => "not met",
+        };
+        c.add_row(vec![
+            Cell::new(&crit.id),
+            Cell::new(crit.kind.as_str()),
+            Cell::new(format!("{adverse} {word}")),
+            Cell::new(unknown),
+        ]);
+    }
+    out.push_str(&format!(
+        "{c}\n{} case(s) screened with {} v{}",
+        t.cases, rs.meta.id, rs.meta.version
+    ));
+    out
+}

@@ -1,0 +1,93 @@
+//! The command line: arguments, one file per command, output, atomic files,
+//! interrupts and the interactive walk. The top layer: it may use every other
+//! part of the crate, and nothing else uses it.
+//!
+//! Flow: [`args`] parses, [`request`] turns that into plain values once,
+//! [`run`] dispatches to `commands::<name>::run`, and any error is printed
+//! in one place ([`report_error`]) with its documented exit code.
+
+pub mod args;
+pub mod atomic;
+pub mod batch;
+pub mod clock;
+pub mod commands;
+pub mod exit;
+pub mod interrupt;
+pub mod output;
+pub mod request;
+pub mod screening;
+pub mod walk;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use self::exit::{AppError, Exit};
+use self::request::{Request, Settings};
+use crate::diagnostics;
+
+/// The program: parse arguments, run, print any error, exit.
+pub fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Usage.into()
+            } else {
+                Exit::Success.into()
+            };
+        }
+    };
+    let (settings, request) = request::from_cli(cli);
+    match run(&settings, request) {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            report_error(&settings, &e);
+            e.exit().into()
+        }
+    }
+}
+
+/// Runs one request.
+pub fn run(settings: &Settings, request: Request) -> Result<Exit, AppError> {
+    use commands as c;
+    match request {
+        Request::Run(r) => c::run::run(settings, &r),
+        Request::Validate { files } => c::validate::run(settings, &files),
+        Request::Rules => c::rules::run(),
+        Request::Batch(r) => batch::run(settings, &r),
+        Request::Compare(r) => c::compare::run(&r),
+        Request::Explain { rules } => c::explain::run(&rules),
+        Request::Graph { rules, format } => c::graph::run(&rules, format),
+        Request::Export { rules, what } => c::export::run(&rules, what),
+        Request::Schema => c::schema::run(),
+        Request::Completions { shell } => c::completions::run(shell),
+        Request::Man => c::man::run(),
+        Request::Test(r) => c::test::run(&r),
+    }
+}
+
+/// Diagnostics rendered for standard error, in the chosen format.
+pub fn render_diagnostics(settings: &Settings, ds: &diagnostics::Diagnostics) -> String {
+    let color = output::use_color(request::ColorWhen::Auto, std::io::stderr().is_terminal());
+    diagnostics::render::render(ds, settings.diagnostics, color)
+}
+
+fn report_error(settings: &Settings, e: &AppError) {
+    match e {
+        AppError::Invalid(diags) => {
+            output::eprintln(&render_diagnostics(settings, diags));
+            output::eprintln(&format!(
+                "sij-screen: error: {} has {} error(s); nothing was screened",
+                diagnostics::inert(diags.main_file()),
+                diags.errors()
+            ));
+        }
+        other => output::eprintln(&format!(
+            "sij-screen: error: {}",
+            diagnostics::inert(&other.to_string())
+        )),
+    }
+}

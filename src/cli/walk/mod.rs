@@ -1,0 +1,521 @@
+//! The interactive screening walk, independent of any terminal.
+//!
+//! The walk decides *what* to ask next; a [`Prompter`] decides *how*. The
+//! terminal prompter lives in [`terminal`]; tests drive the same logic with a
+//! scripted prompter. Rules the walk keeps:
+//!
+//! - questions are asked in rule-set order, skipping those whose `ask_when`
+//!   does not hold, and red-flag questions come first in every bundled set;
+//! - going back re-asks the previous question with its answer preselected,
+//!   and any change re-applies skip logic: answers of questions no longer
+//!   asked are dropped, never kept stale;
+//! - a red flag that holds stops the walk (unless teaching);
+//! - a review of every answer comes before the result, and any answer can be
+//!   changed there;
+//! - after every change the answers are handed to `on_change` (saving).
+
+pub mod terminal;
+
+use std::io;
+
+use crate::engine::{Answer, CriterionKind, QuestionIdx, RuleSet, Tri};
+
+/// What the prompter is asked to show for one question.
+#[derive(Debug)]
+pub struct Ask<'a> {
+    pub rules: &'a RuleSet,
+    pub question: QuestionIdx,
+    /// The answer to preselect (after going back or when editing).
+    pub current: Answer,
+    /// 1-based position, and the honest estimate of how many will be asked.
+    pub number: usize,
+    pub about: usize,
+    pub teach: bool,
+    pub can_go_back: bool,
+}
+
+/// The user's reply to a question.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reply {
+    Answer(Answer),
+    Back,
+}
+
+/// The user's choice on the review page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewChoice {
+    Finish,
+    Edit(QuestionIdx),
+    Back,
+}
+
+/// One row of the review page.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    pub question: QuestionIdx,
+    pub text: String,
+    pub answer: String,
+}
+
+/// Why prompting stopped.
+#[derive(Debug)]
+pub enum PromptError {
+    /// Ctrl-C or a termination signal.
+    Interrupted,
+    Io(io::Error),
+}
+
+/// How questions are put to the user.
+pub trait Prompter {
+    /// Shows the rule set's header and waits for the user to start.
+    fn intro(&mut self, rules: &RuleSet, teach: bool) -> Result<(), PromptError>;
+    /// Asks one question.
+    fn ask(&mut self, ask: &Ask<'_>) -> Result<Reply, PromptError>;
+    /// Shows every answer; the user finishes or picks one to change.
+    fn review(&mut self, rows: &[ReviewRow]) -> Result<ReviewChoice, PromptError>;
+    /// Shows a message (a red flag, a note).
+    fn notice(&mut self, text: &str) -> Result<(), PromptError>;
+}
+
+/// How a walk ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WalkEnd {
+    pub answers: Vec<Answer>,
+    /// A red flag stopped the walk early.
+    pub stopped_by_red_flag: bool,
+}
+
+/// The state of one walk.
+#[derive(Debug)]
+pub struct Walk<'a> {
+    rules: &'a RuleSet,
+    answers: Vec<Answer>,
+    /// Answered in this walk (or loaded from a resumed file) and still asked.
+    visited: Vec<bool>,
+    /// Questions answered, most recent last: the path Back retraces.
+    history: Vec<QuestionIdx>,
+    /// A question to ask next regardless of order (Back, or an edit).
+    forced: Option<QuestionIdx>,
+    teach: bool,
+    /// Red flags already announced (teaching mode continues past them).
+    announced: Vec<bool>,
+}
+
+impl<'a> Walk<'a> {
+    /// Starts a walk, optionally from saved answers: questions answered there
+    /// (and still asked under skip logic) are not asked again.
+    pub fn new(rules: &'a RuleSet, resumed: Option<Vec<Answer>>, teach: bool) -> Self {
+        let n = rules.questions.len();
+        let mut answers = resumed.unwrap_or_else(|| vec![Answer::Unanswered; n]);
+        answers.resize(n, Answer::Unanswered);
+        let mut walk = Walk {
+            rules,
+            visited: answers.iter().map(|a| *a != Answer::Unanswered).collect(),
+            history: Vec::new(),
+            answers,
+            forced: None,
+            teach,
+            announced: vec![false; rules.criteria.len()],
+        };
+        walk.reapply_skip_logic();
+        walk.history = (0..n).filter(|&i| walk.visited[i]).collect();
+        walk
+    }
+
+    /// Drops the answers of questions no longer asked.
+    fn reapply_skip_logic(&mut self) {
+        let mut asked = vec![true; self.answers.len()];
+        self.rules.apply_skip_logic(&mut self.answers, &mut asked);
+        for (qi, a) in asked.iter().enumerate() {
+            if !a {
+                self.visited[qi] = false;
+            }
+        }
+        let visited = &self.visited;
+        self.history.retain(|&q| visited[q]);
+    }
+
+    /// The next question in order: asked under skip logic, not yet answered.
+    fn next_question(&self) -> Option<QuestionIdx> {
+        (0..self.rules.questions.len())
+            .find(|&qi| !self.visited[qi] && self.rules.would_ask(qi, &self.answers) == Tri::True)
+    }
+
+    /// (position of `qi`, estimated total): answered questions count, and so
+    /// does every unanswered one whose skip logic is not already false.
+    fn progress(&self, qi: QuestionIdx) -> (usize, usize) {
+        let answered = (0..self.answers.len())
+            .filter(|&i| self.visited[i] && i != qi)
+            .count();
+        let remaining = (0..self.answers.len())
+            .filter(|&i| {
+                (!self.visited[i] || i == qi)
+                    && self.rules.would_ask(i, &self.answers) != Tri::False
+            })
+            .count();
+        (answered + 1, answered + remaining.max(1))
+    }
+
+    /// Red flags that hold now and have not been announced.
+    fn new_red_flags(&mut self) -> Vec<usize> {
+        let ev = self.rules.evaluate(&self.answers);
+        let mut found = Vec::new();
+        for (ci, c) in self.rules.criteria.iter().enumerate() {
+            if c.kind == CriterionKind::RedFlag && ev.holds[ci] == Tri::True && !self.announced[ci]
+            {
+                self.announced[ci] = true;
+                found.push(ci);
+            }
+        }
+        found
+    }
+
+    fn red_flag_notice(&self, ci: usize) -> String {
+        let ev = self.rules.evaluate(&self.answers);
+        let c = &self.rules.criteria[ci];
+        let raised: Vec<String> = self
+            .rules
+            .deciding_questions(ci, &ev)
+            .into_iter()
+            .map(|qi| {
+                format!(
+                    "{} = {}",
+                    self.rules.questions[qi].id,
+                    ev.answers[qi].describe(&self.rules.questions[qi])
+                )
+            })
+            .collect();
+        let mut text = format!(
+            "RED FLAG: {}.\nThis needs urgent medical evaluation; SI joint fusion screening should stop here.\nRaised by: {}",
+            c.label.trim_end_matches('.'),
+            raised.join(", ")
+        );
+        if self.teach {
+            text.push_str("\n(Teaching mode: continuing past the red flag; the result will be marked red flag.)");
+        }
+        text
+    }
+
+    /// Runs the walk to its end. `on_change` gets the answers after every
+    /// change (to save them); its error ends the walk.
+    pub fn run<E>(
+        &mut self,
+        prompter: &mut dyn Prompter,
+        on_change: &mut dyn FnMut(&[Answer]) -> Result<(), E>,
+    ) -> Result<WalkEnd, WalkError<E>> {
+        prompter.intro(self.rules, self.teach)?;
+        // A resumed walk may already hold a red flag.
+        if self.stop_for_red_flags(prompter)? {
+            return Ok(self.end(true));
+        }
+        loop {
+            let next = self.forced.take().or_else(|| self.next_question());
+            let Some(qi) = next else {
+                match prompter.review(&self.review_rows())? {
+                    ReviewChoice::Finish => return Ok(self.end(false)),
+                    ReviewChoice::Edit(q) => self.forced = Some(q),
+                    ReviewChoice::Back => self.go_back(),
+                }
+                continue;
+            };
+            let (number, about) = self.progress(qi);
+            let ask = Ask {
+                rules: self.rules,
+                question: qi,
+                current: self.answers[qi],
+                number,
+                about,
+                teach: self.teach,
+                can_go_back: self.history.iter().any(|&h| h != qi),
+            };
+            match prompter.ask(&ask)? {
+                Reply::Back => {
+                    // Retrace to the question answered before this one.
+                    self.history.retain(|&h| h != qi);
+                    self.visited[qi] = false;
+                    if self.history.is_empty() {
+                        self.forced = Some(qi);
+                    } else {
+                        self.go_back();
+                    }
+                }
+                Reply::Answer(a) => {
+                    self.answers[qi] = a;
+                    self.visited[qi] = true;
+                    self.history.retain(|&h| h != qi);
+                    self.history.push(qi);
+                    self.reapply_skip_logic();
+                    on_change(&self.answers).map_err(WalkError::Save)?;
+                    if self.stop_for_red_flags(prompter)? {
+                        return Ok(self.end(true));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Re-asks the most recently answered question.
+    fn go_back(&mut self) {
+        if let Some(prev) = self.history.pop() {
+            self.visited[prev] = false;
+            self.forced = Some(prev);
+        }
+    }
+
+    /// Announces new red flags; true when the walk must stop.
+    fn stop_for_red_flags(&mut self, prompter: &mut dyn Prompter) -> Result<bool, PromptError> {
+        let flags = self.new_red_flags();
+        for &ci in &flags {
+            prompter.notice(&self.red_flag_notice(ci))?;
+        }
+        Ok(!flags.is_empty() && !self.teach)
+    }
+
+    fn review_rows(&self) -> Vec<ReviewRow> {
+        let ev = self.rules.evaluate(&self.answers);
+        (0..self.rules.questions.len())
+            .filter(|&qi| ev.asked[qi])
+            .map(|qi| {
+                let q = &self.rules.questions[qi];
+                ReviewRow {
+                    question: qi,
+                    text: q.text.clone(),
+                    answer: self.answers[qi].describe(q),
+                }
+            })
+            .collect()
+    }
+
+    fn end(&self, stopped_by_red_flag: bool) -> WalkEnd {
+        WalkEnd {
+            answers: self.answers.clone(),
+            stopped_by_red_flag,
+        }
+    }
+}
+
+/// Why a walk did not finish.
+#[derive(Debug)]
+pub enum WalkError<E> {
+    Prompt(PromptError),
+    Save(E),
+}
+
+impl<E> From<PromptError> for WalkError<E> {
+    fn from(e: PromptError) -> Self {
+        WalkError::Prompt(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::catalog;
+    use std::collections::VecDeque;
+
+    /// A prompter that replays a script and records what it was asked.
+    #[derive(Default)]
+    struct Script {
+        replies: VecDeque<(&'static str, Reply)>,
+        reviews: VecDeque<ReviewChoice>,
+        asked: Vec<(String, Answer, usize, usize)>,
+        notices: Vec<String>,
+    }
+
+    fn script(replies: &[(&'static str, Reply)], reviews: &[ReviewChoice]) -> Script {
+        Script {
+            replies: replies.iter().copied().collect(),
+            reviews: reviews.iter().copied().collect(),
+            ..Script::default()
+        }
+    }
+
+    impl Prompter for Script {
+        fn intro(&mut self, _: &RuleSet, _: bool) -> Result<(), PromptError> {
+            Ok(())
+        }
+        fn ask(&mut self, ask: &Ask<'_>) -> Result<Reply, PromptError> {
+            let id = ask.rules.questions[ask.question].id.clone();
+            self.asked
+                .push((id.clone(), ask.current, ask.number, ask.about));
+            let (want, reply) = self.replies.pop_front().ok_or(PromptError::Interrupted)?;
+            assert_eq!(id, want, "asked {id}, script expected {want}");
+            Ok(reply)
+        }
+        fn review(&mut self, _: &[ReviewRow]) -> Result<ReviewChoice, PromptError> {
+            self.reviews.pop_front().ok_or(PromptError::Interrupted)
+        }
+        fn notice(&mut self, text: &str) -> Result<(), PromptError> {
+            self.notices.push(text.to_string());
+            Ok(())
+        }
+    }
+
+    fn rules() -> RuleSet {
+        let text = r#"
+id: t
+title: T
+version: "1"
+review: { status: draft, date: 2026-01-01 }
+disclaimer: d
+sources: [{ id: s, citation: c }]
+sections:
+  - id: a
+    title: A
+    questions:
+      - { id: flag, text: Flag?, type: yes_no }
+      - { id: done, text: Done?, type: yes_no }
+      - { id: pct, text: Pct?, type: number, min: 0, max: 100, ask_when: { yes: done } }
+      - { id: other, text: Other?, type: yes_no }
+criteria:
+  - { id: rf, kind: red_flag, label: Flag, condition: { yes: flag }, sources: [s] }
+  - id: ok
+    kind: indication
+    label: Ok
+    sources: [s]
+    condition: { all: [ { yes: done }, { compare: { question: pct, op: ">=", value: 50 } }, { yes: other } ] }
+"#;
+        catalog::compile_text("t", text).expect("compiles").rules
+    }
+
+    fn run(rs: &RuleSet, script: &mut Script, teach: bool) -> WalkEnd {
+        let mut walk = Walk::new(rs, None, teach);
+        walk.run::<()>(script, &mut |_| Ok(())).expect("walk ends")
+    }
+
+    fn ans(a: Answer) -> Reply {
+        Reply::Answer(a)
+    }
+
+    #[test]
+    fn skip_logic_and_progress() {
+        let rs = rules();
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
+        let end = run(&rs, &mut s, false);
+        assert_eq!(
+            end.answers,
+            vec![Answer::No, Answer::No, Answer::Unanswered, Answer::Yes]
+        );
+        // pct is skipped once done = no, so the estimate drops from 4 to 3.
+        let progress: Vec<_> = s.asked.iter().map(|a| (a.2, a.3)).collect();
+        assert_eq!(progress, vec![(1, 4), (2, 4), (3, 3)]);
+    }
+
+    #[test]
+    fn back_changes_a_branch_and_drops_stale_answers() {
+        let rs = rules();
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::Yes)),
+                ("pct", ans(Answer::Number(80.0))),
+                ("other", Reply::Back),
+                ("pct", Reply::Back),
+                ("done", ans(Answer::No)), // pct is no longer asked: its 80 must go
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
+        let end = run(&rs, &mut s, false);
+        assert_eq!(end.answers[2], Answer::Unanswered);
+        // Going back preselects the earlier answer.
+        assert_eq!(s.asked[4].1, Answer::Number(80.0));
+        assert_eq!(s.asked[5].1, Answer::Yes);
+    }
+
+    #[test]
+    fn review_edit_asks_newly_enabled_questions() {
+        let rs = rules();
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::Yes)),
+                ("done", ans(Answer::Yes)),
+                ("pct", ans(Answer::Number(60.0))),
+            ],
+            &[ReviewChoice::Edit(1), ReviewChoice::Finish],
+        );
+        let end = run(&rs, &mut s, false);
+        assert_eq!(
+            end.answers,
+            vec![Answer::No, Answer::Yes, Answer::Number(60.0), Answer::Yes]
+        );
+        assert_eq!(
+            rs.evaluate(&end.answers).outcome,
+            crate::engine::Outcome::Met
+        );
+    }
+
+    #[test]
+    fn red_flag_stops_the_walk_unless_teaching() {
+        let rs = rules();
+        let mut s = script(&[("flag", ans(Answer::Yes))], &[]);
+        let end = run(&rs, &mut s, false);
+        assert!(end.stopped_by_red_flag);
+        assert!(s.notices[0].contains("RED FLAG: Flag"), "{}", s.notices[0]);
+        assert!(s.notices[0].contains("flag = yes"));
+
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::Yes)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::No)),
+            ],
+            &[ReviewChoice::Finish],
+        );
+        let end = run(&rs, &mut s, true);
+        assert!(!end.stopped_by_red_flag);
+        assert!(s.notices[0].contains("Teaching mode"));
+    }
+
+    #[test]
+    fn resume_skips_answered_questions() {
+        let rs = rules();
+        let saved = vec![
+            Answer::No,
+            Answer::Yes,
+            Answer::Unanswered,
+            Answer::Unanswered,
+        ];
+        let mut walk = Walk::new(&rs, Some(saved), false);
+        let mut s = script(
+            &[
+                ("pct", ans(Answer::Number(10.0))),
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
+        let end = walk.run::<()>(&mut s, &mut |_| Ok(())).expect("ends");
+        assert_eq!(end.answers[2], Answer::Number(10.0));
+        assert_eq!(s.asked[0].2, 3, "progress counts resumed answers");
+    }
+
+    #[test]
+    fn every_change_is_handed_to_on_change() {
+        let rs = rules();
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::No)),
+            ],
+            &[ReviewChoice::Finish],
+        );
+        let mut saves = 0;
+        Walk::new(&rs, None, false)
+            .run::<()>(&mut s, &mut |_| {
+                saves += 1;
+                Ok(())
+            })
+            .expect("ends");
+        assert_eq!(saves, 3);
+    }
+}

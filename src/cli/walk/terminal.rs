@@ -1,0 +1,493 @@
+//! The walk in a real terminal, with dialoguer prompts on standard error (so
+//! standard output carries only the summary).
+//!
+//! Ctrl-C and SIGTERM are caught by one handler that puts the cursor back,
+//! says in one line what was saved, and exits with 130. Saving holds a lock the
+//! handler also takes, so an interrupt never cuts a save in half.
+
+use std::path::Path;
+
+use console::{Key, Term, style};
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::{Input, MultiSelect, Select};
+
+use super::{Ask, PromptError, Prompter, Reply, ReviewChoice, ReviewRow, Walk, WalkError};
+use crate::cli::atomic::AtomicFile;
+use crate::cli::exit::{AppError, Exit};
+use crate::cli::request::RunRequest;
+use crate::cli::{interrupt, output, screening};
+use crate::engine::{Answer, QuestionKind, RuleSet, fmt_num, parse_text};
+use crate::files::answers::{self, Match};
+use crate::report;
+
+fn interrupted_message(saved_to: Option<&Path>) -> String {
+    match saved_to {
+        Some(p) => format!(
+            "answers so far are saved in {} (continue with --resume {})",
+            p.display(),
+            p.display()
+        ),
+        None => "nothing was saved (pass --save FILE to keep answers)".into(),
+    }
+}
+
+/// Saves answers atomically; an interrupt waits until the rename is done,
+/// and one during the write leaves the previous save in place.
+fn save(path: &Path, rules: &RuleSet, answers: &[Answer]) -> Result<(), AppError> {
+    AtomicFile::write_all_to(path, &answers::to_file_text(rules, answers))
+}
+
+/// Runs the walk on the terminal and prints the summary.
+pub fn run(rules: &RuleSet, args: &RunRequest) -> Result<Exit, AppError> {
+    interrupt::install();
+    interrupt::set_message(interrupted_message(None));
+    let resumed = match &args.resume {
+        Some(path) => Some(screening::read_answers(path, rules, Match::Strict)?),
+        None => None,
+    };
+    let save_path = args.save.clone().or_else(|| args.resume.clone());
+    if let Some(p) = &save_path {
+        // Fail before the first question, not after the tenth answer.
+        let initial = resumed
+            .clone()
+            .unwrap_or_else(|| vec![Answer::Unanswered; rules.questions.len()]);
+        save(p, rules, &initial)?;
+        interrupt::set_message(interrupted_message(Some(p)));
+    }
+    let color = output::use_color(args.color, true);
+    let mut prompter = TermPrompter::new(color);
+    let mut walk = Walk::new(rules, resumed, args.teach);
+    let result = walk.run(&mut prompter, &mut |answers: &[Answer]| match &save_path {
+        Some(p) => save(p, rules, answers),
+        None => Ok(()),
+    });
+    let end = match result {
+        Ok(end) => end,
+        Err(WalkError::Save(e)) => return Err(e),
+        Err(WalkError::Prompt(PromptError::Interrupted)) => {
+            // console raised SIGINT as it returned: the handler is printing
+            // the message and exiting. Give it the stage, so it is said once.
+            if interrupt::installed() {
+                std::thread::sleep(std::time::Duration::from_secs(3));
+            }
+            let _ = Term::stderr().show_cursor();
+            return Err(AppError::Interrupted(interrupted_message(
+                save_path.as_deref(),
+            )));
+        }
+        Err(WalkError::Prompt(PromptError::Io(e))) => {
+            let _ = Term::stderr().show_cursor();
+            return Err(AppError::Terminal(e));
+        }
+    };
+    let ev = rules.evaluate(&end.answers);
+    let text = screening::render(rules, &ev, args, None);
+    output::eprintln("");
+    output::stdout(&text)?;
+    if let Some(p) = &save_path {
+        output::eprintln(&format!("Answers saved in {}.", p.display()));
+    }
+    Ok(Exit::Success)
+}
+
+/// Splits `text` into lines of at most `width` columns at spaces, keeping
+/// the leading indent on continuation lines (a word longer than a line
+/// stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    if console::measure_text_width(text) <= width {
+        return vec![text.to_string()];
+    }
+    let indent: String = text.chars().take_while(|c| *c == ' ').collect();
+    let mut lines = Vec::new();
+    let mut cur = indent.clone();
+    for word in text.split_whitespace() {
+        let sep = usize::from(!cur.trim().is_empty());
+        let needed = console::measure_text_width(&cur) + sep + console::measure_text_width(word);
+        if needed > width && !cur.trim().is_empty() {
+            lines.push(std::mem::replace(&mut cur, indent.clone()));
+        }
+        if !cur.trim().is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    lines.push(cur);
+    lines
+}
+
+/// dialoguer prompts on standard error.
+struct TermPrompter {
+    term: Term,
+    theme: Box<dyn Theme>,
+    color: bool,
+}
+
+impl std::fmt::Debug for TermPrompter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TermPrompter")
+            .field("color", &self.color)
+            .finish()
+    }
+}
+
+const UNKNOWN_LABEL: &str = "Unknown / not assessed";
+const MULTI_KEYS: &str = " (Space to tick, Enter when done, Esc: back)";
+const HELP_LABEL: &str = "? Show help for this question";
+const BACK_LABEL: &str = "< Back to the previous question";
+
+fn map_err(e: dialoguer::Error) -> PromptError {
+    let dialoguer::Error::IO(io) = e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        PromptError::Interrupted
+    } else {
+        PromptError::Io(io)
+    }
+}
+
+impl TermPrompter {
+    fn new(color: bool) -> Self {
+        let theme: Box<dyn Theme> = if color {
+            Box::new(ColorfulTheme::default())
+        } else {
+            Box::new(SimpleTheme)
+        };
+        TermPrompter {
+            term: Term::stderr(),
+            theme,
+            color,
+        }
+    }
+
+    /// Writes `text`, wrapped at word boundaries to the terminal's width.
+    fn line(&self, text: &str) -> Result<(), PromptError> {
+        let width = self
+            .term
+            .size_checked()
+            .map_or(100, |(_, w)| usize::from(w))
+            .max(20);
+        for l in wrap(text, width) {
+            self.term.write_line(&l).map_err(PromptError::Io)?;
+        }
+        Ok(())
+    }
+
+    /// The prompt for a question: its text when it fits on one line; else
+    /// the text is printed above (wrapped) and the prompt is its opening
+    /// words. dialoguer redraws one line per prompt, so a prompt that wraps
+    /// would leave a stale copy on screen.
+    fn prompt(&self, text: &str, suffix_len: usize) -> Result<String, PromptError> {
+        let width = self
+            .term
+            .size_checked()
+            .map_or(100, |(_, w)| usize::from(w));
+        // Room for the theme's marks and, once answered, " · answer".
+        let room = width.saturating_sub(24 + suffix_len).max(20);
+        if console::measure_text_width(text) <= room {
+            return Ok(text.to_string());
+        }
+        self.line(text)?;
+        Ok(console::truncate_str(text, room, "…").into_owned())
+    }
+
+    fn dim(&self, text: &str) -> String {
+        if self.color {
+            style(text).dim().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn bold(&self, text: &str) -> String {
+        if self.color {
+            style(text).bold().to_string()
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn show_help(&self, rules: &RuleSet, qi: usize) -> Result<(), PromptError> {
+        let q = &rules.questions[qi];
+        if q.help.trim().is_empty() {
+            self.line("  (No help text for this question.)")?;
+        } else {
+            for l in q.help.trim().lines() {
+                self.line(&format!("  {l}"))?;
+            }
+        }
+        self.show_sources(rules, qi)
+    }
+
+    fn show_sources(&self, rules: &RuleSet, qi: usize) -> Result<(), PromptError> {
+        let q = &rules.questions[qi];
+        for e in &q.evidence {
+            self.line(&format!(
+                "  Evidence: {} [{}]",
+                e.text, rules.meta.sources[e.source].id
+            ))?;
+        }
+        for &si in &q.sources {
+            let s = &rules.meta.sources[si];
+            self.line(&self.dim(&format!("  Source [{}]: {}", s.id, s.citation.trim())))?;
+        }
+        Ok(())
+    }
+
+    /// A Select over `items`; `None` on Esc.
+    fn select(
+        &self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> Result<Option<usize>, PromptError> {
+        Select::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .default(default.min(items.len().saturating_sub(1)))
+            .report(true)
+            .interact_on_opt(&self.term)
+            .map_err(map_err)
+    }
+}
+
+impl Prompter for TermPrompter {
+    fn intro(&mut self, rules: &RuleSet, teach: bool) -> Result<(), PromptError> {
+        let m = &rules.meta;
+        self.line(&self.bold(&m.title))?;
+        self.line(&format!(
+            "Rule set {} version {} | review status: {} ({})",
+            m.id,
+            m.version,
+            m.review_status.as_str(),
+            m.review_date
+        ))?;
+        self.line("")?;
+        self.line(&self.bold(report::NOT_ADVICE))?;
+        self.line("")?;
+        self.line(
+            "Keys: arrows and Enter to answer, Esc to go back (or type < in a number), Ctrl-C to quit.",
+        )?;
+        if teach {
+            self.line("Teaching mode: each question shows why it is asked and its source.")?;
+        }
+        self.line(&self.dim("Press Enter to start."))?;
+        loop {
+            match self.term.read_key() {
+                Ok(Key::Enter) | Ok(Key::Char(' ')) => return Ok(()),
+                Ok(_) => continue,
+                Err(e) => return Err(map_err(dialoguer::Error::IO(e))),
+            }
+        }
+    }
+
+    fn ask(&mut self, ask: &Ask<'_>) -> Result<Reply, PromptError> {
+        let rules = ask.rules;
+        let qi = ask.question;
+        let q = &rules.questions[qi];
+        let section = &rules.sections[q.section].title;
+        self.line("")?;
+        self.line(&self.dim(&format!(
+            "Question {} of about {} | {section}",
+            ask.number, ask.about
+        )))?;
+        if ask.teach {
+            if !q.rationale.trim().is_empty() {
+                self.line(&format!("  Why: {}", q.rationale.trim()))?;
+            }
+            self.show_sources(rules, qi)?;
+        }
+        loop {
+            let reply = match &q.kind {
+                QuestionKind::YesNo | QuestionKind::SingleChoice(_) => self.ask_choice(ask)?,
+                QuestionKind::MultipleChoice(_) => self.ask_multi(ask)?,
+                QuestionKind::Number(_) => self.ask_number(ask)?,
+            };
+            match reply {
+                Some(r) => return Ok(r),
+                None => self.show_help(rules, qi)?,
+            }
+        }
+    }
+
+    fn review(&mut self, rows: &[ReviewRow]) -> Result<ReviewChoice, PromptError> {
+        self.line("")?;
+        self.line(&self.bold("Review your answers"))?;
+        let mut items = vec!["Finish and show the summary".to_string()];
+        items.extend(rows.iter().map(|r| format!("{}  ->  {}", r.text, r.answer)));
+        match self.select("Finish, or pick an answer to change (Esc: back)", &items, 0)? {
+            None => Ok(ReviewChoice::Back),
+            Some(0) => Ok(ReviewChoice::Finish),
+            Some(i) => Ok(ReviewChoice::Edit(rows[i - 1].question)),
+        }
+    }
+
+    fn notice(&mut self, text: &str) -> Result<(), PromptError> {
+        self.line("")?;
+        for l in text.lines() {
+            let shown = if self.color {
+                style(l).red().bold().to_string()
+            } else {
+                l.to_string()
+            };
+            self.line(&shown)?;
+        }
+        Ok(())
+    }
+}
+
+impl TermPrompter {
+    /// Yes/no and single choice. `Ok(None)` means "show help and ask again".
+    fn ask_choice(&self, ask: &Ask<'_>) -> Result<Option<Reply>, PromptError> {
+        let q = &ask.rules.questions[ask.question];
+        let (mut items, values): (Vec<String>, Vec<Answer>) = match &q.kind {
+            QuestionKind::YesNo => (
+                vec!["Yes".into(), "No".into()],
+                vec![Answer::Yes, Answer::No],
+            ),
+            kind => kind
+                .options()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| {
+                    Some((o.label.clone(), Answer::Choice(u16::try_from(i).ok()?)))
+                })
+                .unzip(),
+        };
+        let mut values = values;
+        if q.allow_unknown {
+            items.push(UNKNOWN_LABEL.into());
+            values.push(Answer::Unknown);
+        }
+        let help_at = items.len();
+        items.push(HELP_LABEL.into());
+        if ask.can_go_back {
+            items.push(BACK_LABEL.into());
+        }
+        let default = values.iter().position(|v| *v == ask.current).unwrap_or(0);
+        let prompt = self.prompt(&q.text, 0)?;
+        match self.select(&prompt, &items, default)? {
+            None => Ok(Some(Reply::Back)),
+            Some(i) if i < values.len() => Ok(Some(Reply::Answer(values[i]))),
+            Some(i) if i == help_at => Ok(None),
+            Some(_) => Ok(Some(Reply::Back)),
+        }
+    }
+
+    fn ask_multi(&self, ask: &Ask<'_>) -> Result<Option<Reply>, PromptError> {
+        let q = &ask.rules.questions[ask.question];
+        let opts = q.kind.options();
+        let current_bits = match ask.current {
+            Answer::Multi(b) => b,
+            _ => 0,
+        };
+        let mut items: Vec<String> = opts.iter().map(|o| o.label.clone()).collect();
+        let mut checked: Vec<bool> = (0..opts.len())
+            .map(|i| current_bits >> i & 1 == 1)
+            .collect();
+        let unknown_at = items.len();
+        if q.allow_unknown {
+            items.push(UNKNOWN_LABEL.into());
+            checked.push(ask.current == Answer::Unknown);
+        }
+        let help_at = items.len();
+        items.push(HELP_LABEL.into());
+        checked.push(false);
+        loop {
+            let picked = MultiSelect::with_theme(self.theme.as_ref())
+                .with_prompt(format!(
+                    "{}{MULTI_KEYS}",
+                    self.prompt(&q.text, MULTI_KEYS.len())?
+                ))
+                .items(&items)
+                .defaults(&checked)
+                .report(true)
+                .interact_on_opt(&self.term)
+                .map_err(map_err)?;
+            let Some(picked) = picked else {
+                return Ok(Some(Reply::Back));
+            };
+            if picked.contains(&help_at) {
+                return Ok(None);
+            }
+            if q.allow_unknown && picked.contains(&unknown_at) {
+                if picked.len() == 1 {
+                    return Ok(Some(Reply::Answer(Answer::Unknown)));
+                }
+                self.line("  Tick either options or \"unknown\", not both.")?;
+                checked = (0..items.len()).map(|i| picked.contains(&i)).collect();
+                continue;
+            }
+            let bits = picked.iter().fold(0u64, |b, &i| b | 1 << i);
+            return Ok(Some(Reply::Answer(Answer::Multi(bits))));
+        }
+    }
+
+    fn ask_number(&self, ask: &Ask<'_>) -> Result<Option<Reply>, PromptError> {
+        let q = &ask.rules.questions[ask.question];
+        let QuestionKind::Number(spec) = &q.kind else {
+            return Ok(Some(Reply::Back));
+        };
+        let mut keys = vec!["?: help"];
+        if q.allow_unknown {
+            keys.push("u: unknown");
+        }
+        if ask.can_go_back {
+            keys.push("<: back");
+        }
+        let hint = format!(" ({}; {})", spec.range_text(), keys.join(", "));
+        let prompt = format!("{}{hint}", self.prompt(&q.text, hint.len())?);
+        let initial = match ask.current {
+            Answer::Number(v) => fmt_num(v),
+            Answer::Unknown => "u".into(),
+            _ => String::new(),
+        };
+        let allow_unknown = q.allow_unknown;
+        let can_go_back = ask.can_go_back;
+        let question = q.clone();
+        let text: String = Input::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .with_initial_text(initial)
+            .report(true)
+            .validate_with(move |s: &String| -> Result<(), String> {
+                let t = s.trim();
+                match t {
+                    "?" => Ok(()),
+                    "<" if can_go_back => Ok(()),
+                    "u" | "unknown" if allow_unknown => Ok(()),
+                    _ => parse_text(&question, t).and_then(|a| match a {
+                        Answer::Unanswered => Err("type a number".to_string()),
+                        _ => Ok(()),
+                    }),
+                }
+            })
+            .interact_text_on(&self.term)
+            .map_err(map_err)?;
+        let t = text.trim();
+        Ok(match t {
+            "?" => None,
+            "<" => Some(Reply::Back),
+            "u" | "unknown" => Some(Reply::Answer(Answer::Unknown)),
+            _ => Some(Reply::Answer(
+                parse_text(q, t).map_err(|e| PromptError::Io(std::io::Error::other(e)))?,
+            )),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_spaces_and_keeps_the_indent() {
+        assert_eq!(wrap("short", 20), vec!["short"]);
+        assert_eq!(
+            wrap("one two three four", 9),
+            vec!["one two", "three", "four"]
+        );
+        assert_eq!(wrap("  aa bb cc", 6), vec!["  aa", "  bb", "  cc"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            vec!["averyveryverylongword", "x"]
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! Evaluating a compiled rule set against answers.
+//!
+//! Three steps, in order: skip logic drops the answers of questions that are
+//! not asked (so a stale answer can never decide a criterion), criteria are
+//! evaluated in dependency order with Kleene logic, and the outcome follows by
+//! precedence: red flag, exclusion, unmet indication, unknown, met.
+
+use serde::Serialize;
+
+use super::answer::Answer;
+use super::kinds::CriterionKind;
+use super::logic::Tri;
+use super::node::{Node, NodeId};
+use super::ruleset::{QuestionIdx, RuleSet};
+
+/// The result of a screening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A red flag holds: stop, urgent medical evaluation.
+    RedFlag,
+    /// An exclusion holds.
+    Excluded,
+    /// At least one indication is not met.
+    NotMet,
+    /// Nothing rules the patient out, but something is unknown.
+    Incomplete,
+    /// Every indication is met and nothing excludes the patient.
+    Met,
+}
+
+impl Outcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::RedFlag => "red_flag",
+            Outcome::Excluded => "excluded",
+            Outcome::NotMet => "not_met",
+            Outcome::Incomplete => "incomplete",
+            Outcome::Met => "met",
+        }
+    }
+}
+
+/// Everything a report needs about one evaluated case.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Answers after skip logic: questions not asked are `Unanswered`.
+    pub answers: Vec<Answer>,
+    /// Whether each question is asked, given the other answers.
+    pub asked: Vec<bool>,
+    /// Whether each criterion holds, by criterion index.
+    pub holds: Vec<Tri>,
+    pub outcome: Outcome,
+}
+
+impl Evaluation {
+    /// Asked questions with no answer at all.
+    pub fn unanswered(&self) -> Vec<QuestionIdx> {
+        (0..self.answers.len())
+            .filter(|&i| self.asked[i] && self.answers[i] == Answer::Unanswered)
+            .collect()
+    }
+
+    /// Asked questions answered "unknown / not assessed".
+    pub fn not_assessed(&self) -> Vec<QuestionIdx> {
+        (0..self.answers.len())
+            .filter(|&i| self.asked[i] && self.answers[i] == Answer::Unknown)
+            .collect()
+    }
+}
+
+impl RuleSet {
+    /// Evaluates one case.
+    pub fn evaluate(&self, answers: &[Answer]) -> Evaluation {
+        let mut answers = answers.to_vec();
+        answers.resize(self.questions.len(), Answer::Unanswered);
+        let mut asked = vec![true; self.questions.len()];
+        let mut holds = vec![Tri::Unknown; self.criteria.len()];
+        let outcome = self.evaluate_into(&mut answers, &mut asked, &mut holds);
+        Evaluation {
+            answers,
+            asked,
+            holds,
+            outcome,
+        }
+    }
+
+    /// Evaluates in place into caller-owned buffers (no allocation), for
+    /// callers that evaluate many cases. `answers` is rewritten by skip logic.
+    pub fn evaluate_into(
+        &self,
+        answers: &mut [Answer],
+        asked: &mut [bool],
+        holds: &mut [Tri],
+    ) -> Outcome {
+        self.apply_skip_logic(answers, asked);
+        for &ci in &self.eval_order {
+            holds[ci] = self.eval(self.criteria[ci].root, answers, holds);
+        }
+        self.outcome(holds)
+    }
+
+    /// Marks which questions are asked and drops the answers of the rest.
+    /// One pass suffices because skip logic only looks at earlier questions.
+    pub fn apply_skip_logic(&self, answers: &mut [Answer], asked: &mut [bool]) {
+        for (qi, q) in self.questions.iter().enumerate() {
+            let ask = match q.ask_when {
+                None => true,
+                Some(node) => self.eval(node, answers, &[]) == Tri::True,
+            };
+            asked[qi] = ask;
+            if !ask {
+                answers[qi] = Answer::Unanswered;
+            }
+        }
+    }
+
+    /// Whether question `qi` would be asked given `answers` so far (which may
+    /// lack later answers): `Unknown` while its skip logic is undecided.
+    pub fn would_ask(&self, qi: QuestionIdx, answers: &[Answer]) -> Tri {
+        match self.questions[qi].ask_when {
+            None => Tri::True,
+            Some(node) => self.eval(node, answers, &[]),
+        }
+    }
+
+    /// The outcome, by precedence.
+    pub fn outcome(&self, holds: &[Tri]) -> Outcome {
+        let any = |kind: CriterionKind, value: Tri| {
+            self.criteria
+                .iter()
+                .zip(holds)
+                .any(|(c, &h)| c.kind == kind && h == value)
+        };
+        if any(CriterionKind::RedFlag, Tri::True) {
+            Outcome::RedFlag
+        } else if any(CriterionKind::Exclusion, Tri::True) {
+            Outcome::Excluded
+        } else if any(CriterionKind::Indication, Tri::False) {
+            Outcome::NotMet
+        } else if holds.contains(&Tri::Unknown) {
+            Outcome::Incomplete
+        } else {
+            Outcome::Met
+        }
+    }
+
+    /// Evaluates one node. `holds` has the values of criteria evaluated so far
+    /// (the evaluation order guarantees referenced criteria come first).
+    pub fn eval(&self, id: NodeId, answers: &[Answer], holds: &[Tri]) -> Tri {
+        match self.node(id) {
+            Node::All(r) => {
+                let mut acc = Tri::True;
+                for &k in self.children_of(r) {
+                    acc = acc.and(self.eval(k, answers, holds));
+                    if acc == Tri::False {
+                        break;
+                    }
+                }
+                acc
+            }
+            Node::Any(r) => {
+                let mut acc = Tri::False;
+                for &k in self.children_of(r) {
+                    acc = acc.or(self.eval(k, answers, holds));
+                    if acc == Tri::True {
+                        break;
+                    }
+                }
+                acc
+            }
+            Node::Not(k) => self.eval(k, answers, holds).not(),
+            Node::AtLeast { n, of } => {
+                let (mut t, mut u) = (0, 0);
+                for &k in self.children_of(of) {
+                    match self.eval(k, answers, holds) {
+                        Tri::True => t += 1,
+                        Tri::Unknown => u += 1,
+                        Tri::False => {}
+                    }
+                }
+                Tri::at_least(n, t, u)
+            }
+            Node::Yes(q) => match answers[q] {
+                Answer::Yes => Tri::True,
+                Answer::No => Tri::False,
+                _ => Tri::Unknown,
+            },
+            Node::No(q) => match answers[q] {
+                Answer::No => Tri::True,
+                Answer::Yes => Tri::False,
+                _ => Tri::Unknown,
+            },
+            Node::Known(q) => Tri::from_bool(answers.get(q).is_some_and(|a| a.is_known())),
+            Node::Equals(q, o) => match answers[q] {
+                Answer::Choice(c) => Tri::from_bool(c == o),
+                _ => Tri::Unknown,
+            },
+            Node::Includes(q, o) => match answers[q] {
+                Answer::Multi(bits) => Tri::from_bool(bits >> o & 1 == 1),
+                _ => Tri::Unknown,
+            },
+            Node::Compare(q, op, v) => match answers[q] {
+                Answer::Number(x) => Tri::from_bool(op.apply(x, v)),
+                _ => Tri::Unknown,
+            },
+            Node::Count(q, op, v) => match answers[q] {
+                Answer::Multi(bits) => Tri::from_bool(op.apply(f64::from(bits.count_ones()), v)),
+                _ => Tri::Unknown,
+            },
+            Node::Criterion(c) => holds.get(c).copied().unwrap_or(Tri::Unknown),
+        }
+    }
+
+    /// The questions whose answers decided a criterion's value: for a false
+    /// `all`, the parts that were false; for an unknown, the unknown parts
+    /// (and, for `at_least`, the true ones counted so far); and so on. Not on
+    /// the hot path: used for reports only.
+    pub fn deciding_questions(&self, ci: usize, eval: &Evaluation) -> Vec<QuestionIdx> {
+        let mut seen = vec![false; self.questions.len()];
+        self.decide(self.criteria[ci].root, eval, &mut seen, 0);
+        seen.iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn decide(&self, id: NodeId, ev: &Evaluation, seen: &mut [bool], depth: usize) {
+        if depth > 256 {
+            return;
+        }
+        let value = self.eval(id, &ev.answers, &ev.holds);
+        match self.node(id) {
+            Node::All(r) | Node::Any(r) => {
+                let is_all = matches!(self.node(id), Node::All(_));
+                // The parts that forced the value; when every part agrees
+                // (all true / any false), all of them.
+                let forcing = if is_all { Tri::False } else { Tri::True };
+                let want = if value == Tri::Unknown {
+                    Tri::Unknown
+                } else if value == forcing {
+                    forcing
+                } else {
+                    value
+                };
+                for &k in self.children_of(r) {
+                    if self.eval(k, &ev.answers, &ev.holds) == want {
+                        self.decide(k, ev, seen, depth + 1);
+                    }
+                }
+            }
+            Node::AtLeast { of, .. } => {
+                for &k in self.children_of(of) {
+                    let kv = self.eval(k, &ev.answers, &ev.holds);
+                    let keep = match value {
+                        Tri::True => kv == Tri::True,
+                        Tri::False => kv == Tri::False,
+                        Tri::Unknown => kv != Tri::False,
+                    };
+                    if keep {
+                        self.decide(k, ev, seen, depth + 1);
+                    }
+                }
+            }
+            Node::Not(k) => self.decide(k, ev, seen, depth + 1),
+            Node::Criterion(c) => self.decide(self.criteria[c].root, ev, seen, depth + 1),
+            leaf => {
+                if let Some(q) = leaf.question() {
+                    seen[q] = true;
+                }
+            }
+        }
+    }
+}

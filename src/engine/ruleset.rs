@@ -1,0 +1,325 @@
+//! A validated rule set, compiled for evaluation.
+//!
+//! Names are resolved to indices once, at load time, and every condition is
+//! flattened into one arena of [`Node`]s, so evaluating a case walks small
+//! arrays without hashing, string comparison or allocation per criterion. The
+//! interactive walk re-evaluates after every answer and `batch` evaluates
+//! millions of cases; both rely on this.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::kinds::{CriterionKind, ReviewStatus};
+use super::node::{Node, NodeId, Range32, mark_read};
+
+/// Index of a question in [`RuleSet::questions`].
+pub type QuestionIdx = usize;
+/// Index of a criterion in [`RuleSet::criteria`].
+pub type CriterionIdx = usize;
+
+/// Most options a choice question may have: a multiple choice's answer is a
+/// 64-bit set, and a single choice's index must fit its `u16` with room to
+/// spare. The compiler refuses more, so no index is ever truncated.
+pub const MAX_OPTIONS: usize = 64;
+
+/// A compiled, validated rule set.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub meta: Meta,
+    pub sections: Vec<SectionInfo>,
+    pub questions: Vec<Question>,
+    pub criteria: Vec<Criterion>,
+    /// Criteria in an order where every referenced criterion comes first.
+    pub(crate) eval_order: Vec<CriterionIdx>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) children: Vec<NodeId>,
+    question_index: HashMap<String, QuestionIdx>,
+    criterion_index: HashMap<String, CriterionIdx>,
+}
+
+/// What a rule set says about itself.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub review_status: ReviewStatus,
+    pub review_date: String,
+    pub review_note: String,
+    pub description: String,
+    pub disclaimer: String,
+    pub sources: Vec<SourceInfo>,
+    /// SHA-256 of the file's bytes (followed by a NUL and the question
+    /// bank's bytes, when it uses one), in lower-case hex: ties a result to
+    /// the exact text of the rules that produced it.
+    pub sha256: String,
+    /// The question bank used, if any.
+    pub question_bank: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    pub id: String,
+    pub citation: String,
+    pub url: Option<String>,
+    pub verified: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionInfo {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub questions: Range<QuestionIdx>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub help: String,
+    pub rationale: String,
+    pub kind: QuestionKind,
+    pub allow_unknown: bool,
+    /// Skip logic: asked only when this node evaluates to true.
+    pub ask_when: Option<NodeId>,
+    /// Indices into [`Meta::sources`].
+    pub sources: Vec<usize>,
+    pub section: usize,
+    pub evidence: Vec<EvidenceNote>,
+}
+
+/// A teaching figure and the index of its source in [`Meta::sources`].
+#[derive(Debug, Clone)]
+pub struct EvidenceNote {
+    pub text: String,
+    pub source: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuestionKind {
+    YesNo,
+    SingleChoice(Vec<ChoiceOption>),
+    MultipleChoice(Vec<ChoiceOption>),
+    Number(NumberSpec),
+}
+
+impl QuestionKind {
+    pub const fn name(&self) -> &'static str {
+        match self {
+            QuestionKind::YesNo => "yes/no",
+            QuestionKind::SingleChoice(_) => "single choice",
+            QuestionKind::MultipleChoice(_) => "multiple choice",
+            QuestionKind::Number(_) => "number",
+        }
+    }
+
+    pub fn options(&self) -> &[ChoiceOption] {
+        match self {
+            QuestionKind::SingleChoice(o) | QuestionKind::MultipleChoice(o) => o,
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// The accepted range of a number question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberSpec {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub unit: Option<String>,
+    pub integer: bool,
+}
+
+impl NumberSpec {
+    /// Why `value` does not fit, or `None` when it does.
+    pub fn check(&self, value: f64) -> Option<String> {
+        if !value.is_finite() {
+            return Some("expected a finite number".into());
+        }
+        if self.integer && value.fract() != 0.0 {
+            return Some(format!("{value} is not a whole number"));
+        }
+        let below = self.min.is_some_and(|m| value < m);
+        let above = self.max.is_some_and(|m| value > m);
+        if below || above {
+            return Some(format!(
+                "{} is outside the range {}",
+                fmt_num(value),
+                self.range_text()
+            ));
+        }
+        None
+    }
+
+    /// "0 to 100 percent", "at least 0 months", "any number".
+    pub fn range_text(&self) -> String {
+        let unit = self
+            .unit
+            .as_deref()
+            .map(|u| format!(" {u}"))
+            .unwrap_or_default();
+        match (self.min, self.max) {
+            (Some(lo), Some(hi)) => format!("{} to {}{unit}", fmt_num(lo), fmt_num(hi)),
+            (Some(lo), None) => format!("at least {}{unit}", fmt_num(lo)),
+            (None, Some(hi)) => format!("at most {}{unit}", fmt_num(hi)),
+            (None, None) => format!("any number{unit}"),
+        }
+    }
+}
+
+/// Formats a number without a trailing `.0` for whole values.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    pub id: String,
+    pub label: String,
+    pub kind: CriterionKind,
+    pub root: NodeId,
+    /// Indices into [`Meta::sources`].
+    pub sources: Vec<usize>,
+    pub rationale: String,
+    pub if_not_met: String,
+    pub evidence: Vec<EvidenceNote>,
+}
+
+impl RuleSet {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        meta: Meta,
+        sections: Vec<SectionInfo>,
+        questions: Vec<Question>,
+        criteria: Vec<Criterion>,
+        eval_order: Vec<CriterionIdx>,
+        nodes: Vec<Node>,
+        children: Vec<NodeId>,
+    ) -> Self {
+        let question_index = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        let criterion_index = criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        RuleSet {
+            meta,
+            sections,
+            questions,
+            criteria,
+            eval_order,
+            nodes,
+            children,
+            question_index,
+            criterion_index,
+        }
+    }
+
+    pub fn question_idx(&self, id: &str) -> Option<QuestionIdx> {
+        self.question_index.get(id).copied()
+    }
+
+    pub fn criterion_idx(&self, id: &str) -> Option<CriterionIdx> {
+        self.criterion_index.get(id).copied()
+    }
+
+    /// Every node of every condition, in the order they were compiled.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    pub fn node(&self, id: NodeId) -> Node {
+        self.nodes[id as usize]
+    }
+
+    /// The children of an `all`, `any` or `at_least` node.
+    pub fn children_of(&self, r: Range32) -> &[NodeId] {
+        &self.children[r.start as usize..r.end as usize]
+    }
+
+    /// The source citations of a criterion or question, by index.
+    pub fn source_ids(&self, idx: &[usize]) -> Vec<&str> {
+        idx.iter()
+            .map(|&i| self.meta.sources[i].id.as_str())
+            .collect()
+    }
+
+    /// Every question a condition reads, directly or through the criteria it
+    /// references, in rule-set order without repeats.
+    pub fn questions_read(&self, root: NodeId) -> Vec<QuestionIdx> {
+        let mut seen = vec![false; self.questions.len()];
+        let criteria_roots: Vec<NodeId> = self.criteria.iter().map(|c| c.root).collect();
+        mark_read(
+            &self.nodes,
+            &self.children,
+            [root],
+            Some(&criteria_roots),
+            &mut seen,
+        );
+        seen.iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_spec_checks_range_and_integers() {
+        let spec = NumberSpec {
+            min: Some(0.0),
+            max: Some(100.0),
+            unit: Some("percent".into()),
+            integer: false,
+        };
+        assert_eq!(spec.check(75.0), None);
+        assert_eq!(spec.check(0.0), None);
+        assert_eq!(spec.check(100.0), None);
+        assert_eq!(
+            spec.check(150.0).as_deref(),
+            Some("150 is outside the range 0 to 100 percent")
+        );
+        assert!(spec.check(f64::NAN).is_some());
+        assert!(spec.check(f64::INFINITY).is_some());
+        let months = NumberSpec {
+            min: Some(0.0),
+            max: None,
+            unit: Some("months".into()),
+            integer: true,
+        };
+        assert_eq!(
+            months.check(-1.0).as_deref(),
+            Some("-1 is outside the range at least 0 months")
+        );
+        assert_eq!(
+            months.check(6.5).as_deref(),
+            Some("6.5 is not a whole number")
+        );
+    }
+
+    #[test]
+    fn fmt_num_drops_trailing_zero() {
+        assert_eq!(fmt_num(75.0), "75");
+        assert_eq!(fmt_num(7.5), "7.5");
+        assert_eq!(fmt_num(-3.0), "-3");
+    }
+}

@@ -1,0 +1,198 @@
+//! Answers: the answers-file format, and checking answers against questions.
+//!
+//! ```yaml
+//! rule_set: nass-2015      # the rule set these answers were written for
+//! version: "1.0.0"         # optional: refuse other versions
+//! answers:
+//!   saddle_anaesthesia: no          # yes / no / unknown
+//!   block_relief_percent: 80        # a number in the question's range
+//!   pain_side: left                 # an option id
+//!   conservative_care: [pt, nsaid]  # a list of option ids ([] = none)
+//! ```
+//!
+//! JSON works too (it is YAML). A question left out is *unanswered*, which
+//! evaluates as unknown and is listed as such.
+
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::diagnostics::suggest;
+use crate::diagnostics::{Diagnostic, FileId, Span};
+use crate::engine::{Answer, RawValue, RuleSet, parse_value};
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("yes, no, unknown, a number, an option id or a list of option ids")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<RawValue, E> {
+                Ok(RawValue::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<RawValue, E> {
+                Ok(RawValue::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<RawValue, E> {
+                Ok(RawValue::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<RawValue, E> {
+                Ok(RawValue::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<RawValue, E> {
+                Ok(RawValue::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<RawValue, E> {
+                Ok(RawValue::Text(v))
+            }
+            fn visit_none<E>(self) -> Result<RawValue, E> {
+                Ok(RawValue::Null)
+            }
+            fn visit_unit<E>(self) -> Result<RawValue, E> {
+                Ok(RawValue::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    items.push(s);
+                }
+                Ok(RawValue::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<RawValue, A::Error> {
+                Err(de::Error::custom("expected an answer, found a mapping"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Key-value pairs in file order, each with its place. (A map type would lose
+/// the order and the places.)
+#[derive(Debug, Default)]
+pub struct Entries(pub Vec<(Spanned<String>, Spanned<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of question ids to answers")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut v = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    v.push(entry);
+                }
+                Ok(Entries(v))
+            }
+            fn visit_unit<E>(self) -> Result<Entries, E> {
+                Ok(Entries::default())
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// An answers file as written.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersDoc {
+    pub rule_set: Spanned<String>,
+    #[serde(default)]
+    pub version: Option<Spanned<String>>,
+    #[serde(default)]
+    pub answers: Entries,
+}
+
+/// How strictly an answers file must match the rule set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    /// `rule_set` (and `version`, if given) must name this rule set.
+    Strict,
+    /// Match answers by question id only; questions this rule set does not
+    /// ask are ignored (used to compare one case across rule sets).
+    ByQuestionId,
+}
+
+/// Checks an answers file against a rule set, listing every problem.
+pub fn bind(rs: &RuleSet, doc: &AnswersDoc, mode: Match) -> Result<Vec<Answer>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    if mode == Match::Strict {
+        if doc.rule_set.value != rs.meta.id {
+            errors.push(Diagnostic::error(
+                Span::of(FileId::MAIN, &doc.rule_set),
+                format!(
+                    "these answers were written for rule set '{}', not '{}' (pass --rules {} or fix `rule_set`)",
+                    doc.rule_set.value, rs.meta.id, doc.rule_set.value
+                ),
+            ));
+            return Err(errors);
+        }
+        if let Some(v) = &doc.version
+            && v.value != rs.meta.version
+        {
+            errors.push(Diagnostic::error(
+                Span::of(FileId::MAIN, v),
+                format!(
+                    "these answers were written for version {} of '{}', but the rule set is version {}",
+                    v.value, rs.meta.id, rs.meta.version
+                ),
+            ));
+            return Err(errors);
+        }
+    }
+    let mut answers = vec![Answer::Unanswered; rs.questions.len()];
+    for (key, value) in &doc.answers.0 {
+        let Some(qi) = rs.question_idx(&key.value) else {
+            if mode == Match::Strict {
+                let help = suggest::help(&key.value, rs.questions.iter().map(|q| q.id.as_str()));
+                errors.push(
+                    Diagnostic::error(
+                        Span::of(FileId::MAIN, key),
+                        format!("rule set '{}' has no question '{}'", rs.meta.id, key.value),
+                    )
+                    .with_help(help),
+                );
+            }
+            continue;
+        };
+        match parse_value(&rs.questions[qi], &value.value) {
+            Ok(a) => answers[qi] = a,
+            Err(msg) => errors.push(Diagnostic::error(
+                Span::of(FileId::MAIN, value),
+                format!("{}: {msg}", key.value),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Writes answers in the answers-file format. Only answered questions are
+/// written; ids are plain (see `compile::valid_id`), so no quoting is needed
+/// except for the version, which is written as a JSON string (valid YAML).
+pub fn to_file_text(rs: &RuleSet, answers: &[Answer]) -> String {
+    let mut out = format!(
+        "# sij-screen answers: patient data, handle accordingly.\nrule_set: {}\nversion: {}\nanswers:\n",
+        rs.meta.id,
+        serde_json::Value::String(rs.meta.version.clone())
+    );
+    let mut any = false;
+    for (q, a) in rs.questions.iter().zip(answers) {
+        if let Some(v) = a.to_yaml(q) {
+            out.push_str(&format!("  {}: {v}\n", q.id));
+            any = true;
+        }
+    }
+    if !any {
+        out.push_str("  {}\n");
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! The summary as a self-contained, printable HTML page: no scripts, no
+//! external files, styled for screen and print. Every piece of text from a
+//! file is escaped, so a rule set cannot inject markup.
+
+use std::fmt::Write;
+
+use super::{Summary, is_adverse, outcome_text, status_word};
+use crate::diagnostics::inert;
+
+/// Text made safe inside HTML elements and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in inert(s).chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The page.
+pub fn render(s: &Summary) -> String {
+    let mut rows = String::new();
+    for c in &s.criteria {
+        let decided: Vec<String> = c
+            .decided_by
+            .iter()
+            .map(|a| {
+                format!(
+                    "<code>{}</code> = {}",
+                    escape(&a.question),
+                    escape(&a.answer)
+                )
+            })
+            .collect();
+        let class = if c.holds.known().is_none() {
+            "unknown"
+        } else if is_adverse(c.kind, c.holds) {
+            "adverse"
+        } else {
+            "ok"
+        };
+        let _ = writeln!(
+            rows,
+            "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&c.label),
+            c.kind.label(),
+            status_word(c.kind, c.holds),
+            decided.join("<br>"),
+            escape(&c.sources.join(", "))
+        );
+    }
+    let mut body = String::new();
+    if s.unknowns().next().is_some() {
+        body.push_str("<h2>Unknown, would need assessing</h2><ul>");
+        for (id, text, why) in s.unknowns() {
+            let _ = write!(
+                body,
+                "<li><code>{}</code>: {} ({why})</li>",
+                escape(id),
+                escape(text)
+            );
+        }
+        body.push_str("</ul>\n");
+    }
+    sections(&mut body, s);
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Screening summary: {title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #111; }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: 1rem; }}
+th, td {{ border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }}
+th {{ background: #eee; }}
+.adverse {{ color: #a00; font-weight: bold; }}
+.unknown {{ color: #850; }}
+.ok {{ color: #060; }}
+.outcome {{ font-size: 1.2rem; font-weight: bold; border: 2px solid #111; padding: 0.5rem; }}
+.disclaimer {{ border-top: 1px solid #999; margin-top: 2rem; padding-top: 0.5rem; font-weight: bold; }}
+ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
+@media print {{ body {{ margin: 0; max-width: none; }} th {{ background: none; }} }}
+</style>
+</head>
+<body>
+<h1>Screening summary: {title}</h1>
+<p>Rule set <code>{id}</code> version {version} ({status}, reviewed {review_date}), SHA-256 <code>{sha}</code>. Screened {date}.</p>
+<p class="outcome">{outcome}</p>
+<table>
+<thead><tr><th>Criterion</th><th>Kind</th><th>Status</th><th>Decided by</th><th>Source</th></tr></thead>
+<tbody>
+{rows}</tbody>
+</table>
+{body}
+<p class="disclaimer">{disclaimer}</p>
+</body>
+</html>
+"#,
+        title = escape(&s.title),
+        id = escape(&s.rule_set_id),
+        version = escape(&s.version),
+        status = s.review_status,
+        review_date = escape(&s.review_date),
+        sha = s.sha256,
+        date = escape(&s.date),
+        outcome = escape(outcome_text(s.outcome)),
+        disclaimer = escape(&s.disclaimer),
+    )
+}
+
+fn sections(out: &mut String, s: &Summary) {
+    if let Some(w) = &s.sections.what_if {
+        let set: Vec<String> = w
+            .set
+            .iter()
+            .map(|x| format!("<code>{}</code>", escape(x)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<h2>What if: {}</h2>\n<p>Outcome: {} &rarr; {}.</p>",
+            set.join(", "),
+            w.outcome_before.as_str(),
+            w.outcome_after.as_str()
+        );
+        if w.criteria.is_empty() {
+            out.push_str("<p>No criterion changed.</p>\n");
+        } else {
+            out.push_str("<table><thead><tr><th>Criterion</th><th>Before</th><th>After</th></tr></thead><tbody>\n");
+            for (id, before, after) in &w.criteria {
+                let _ = writeln!(
+                    out,
+                    "<tr><td><code>{}</code></td><td>{before}</td><td>{after}</td></tr>",
+                    escape(id)
+                );
+            }
+            out.push_str("</tbody></table>\n");
+        }
+    }
+    if let Some(traces) = &s.sections.why {
+        out.push_str("<h2>Why</h2>\n<ul class=\"trace\">\n");
+        for t in traces {
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong> (<code>{}</code>): {}",
+                escape(&t.label),
+                escape(&t.id),
+                t.status
+            );
+            // Nested lists follow the trace's depth.
+            let mut depth = 0;
+            for line in &t.lines {
+                let want = line.depth + 1;
+                while depth < want {
+                    out.push_str("<ul>");
+                    depth += 1;
+                }
+                while depth > want {
+                    out.push_str("</ul>");
+                    depth -= 1;
+                }
+                let _ = write!(
+                    out,
+                    "<li>{}: {}</li>",
+                    escape(&line.text),
+                    line.value.as_str()
+                );
+            }
+            out.push_str(&"</ul>".repeat(depth));
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(w) = &s.sections.what_would_change {
+        let _ = writeln!(
+            out,
+            "<h2>What would change the outcome ({})</h2>",
+            w.outcome.as_str()
+        );
+        if w.changes.is_empty() {
+            out.push_str("<p>No single change to an answered question changes it.</p>\n");
+        } else {
+            out.push_str("<table><thead><tr><th>Question</th><th>Now</th><th>Answer</th><th>Outcome</th></tr></thead><tbody>\n");
+            for q in &w.changes {
+                for a in &q.alternatives {
+                    let _ = writeln!(
+                        out,
+                        "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        escape(&q.question),
+                        escape(&q.now),
+                        escape(&a.answer),
+                        a.outcome.as_str()
+                    );
+                }
+            }
+            out.push_str("</tbody></table>\n");
+        }
+        if !w.unknowns.is_empty() {
+            out.push_str("<h3>Unknowns, and what assessing each would give</h3>\n<table><thead><tr><th>Question</th><th>Answer</th><th>Outcome</th><th>Alone</th></tr></thead><tbody>\n");
+            for u in &w.unknowns {
+                for a in &u.alternatives {
+                    let _ = writeln!(
+                        out,
+                        "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        escape(&u.question),
+                        escape(&a.answer),
+                        a.outcome.as_str(),
+                        super::text::verdict_text(u.verdict)
+                    );
+                }
+            }
+            out.push_str("</tbody></table>\n");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+        assert_eq!(escape("\u{1b}[2J"), "\\u{1b}[2J");
+    }
+}
