@@ -172,7 +172,7 @@ fn answer(rs: &RuleSet, qi: usize, rare: bool, rng: &mut Rng) -> Answer {
             } else {
                 rng.below(opts.len() as u64)
             };
-            Answer::Choice(i as u16)
+            Answer::Choice(u16::try_from(i).unwrap_or(0))
         }
         QuestionKind::MultipleChoice(opts) => {
             let p = if rare { 0.02 } else { 0.8 };

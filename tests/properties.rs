@@ -90,7 +90,7 @@ fn cond(leaves: Vec<BoxedStrategy<Cond>>) -> BoxedStrategy<Cond> {
             prop::collection::vec(inner.clone(), 1..4).prop_map(Cond::Any),
             inner.clone().prop_map(|c| Cond::Not(Box::new(c))),
             prop::collection::vec(inner, 1..5).prop_flat_map(|v| {
-                let len = v.len() as u32;
+                let len = u32::try_from(v.len()).expect("small");
                 (1..=len).prop_map(move |n| Cond::AtLeast(n, v.clone()))
             }),
         ]
@@ -230,8 +230,8 @@ fn reference(c: &Cond, ans: &[Answer], holds: &[Tri]) -> Tri {
         },
         Cond::AtLeast(n, v) => {
             let vals: Vec<Tri> = v.iter().map(|c| reference(c, ans, holds)).collect();
-            let t = vals.iter().filter(|x| **x == Tri::True).count() as u32;
-            let u = vals.iter().filter(|x| **x == Tri::Unknown).count() as u32;
+            let t = u32::try_from(vals.iter().filter(|x| **x == Tri::True).count()).expect("small");
+            let u = u32::try_from(vals.iter().filter(|x| **x == Tri::Unknown).count()).expect("small");
             if t >= *n {
                 Tri::True
             } else if t + u < *n {
@@ -385,8 +385,8 @@ proptest! {
     fn at_least_is_monotone(n in 1u32..6, vals in prop::collection::vec(0u8..3, 1..8), pick in 0usize..8) {
         let tri = |v: u8| [Tri::False, Tri::Unknown, Tri::True][v as usize];
         let count = |vals: &[u8]| {
-            let t = vals.iter().filter(|v| **v == 2).count() as u32;
-            let u = vals.iter().filter(|v| **v == 1).count() as u32;
+            let t = u32::try_from(vals.iter().filter(|v| **v == 2).count()).expect("small");
+            let u = u32::try_from(vals.iter().filter(|v| **v == 1).count()).expect("small");
             Tri::at_least(n, t, u)
         };
         let i = pick % vals.len();

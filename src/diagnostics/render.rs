@@ -260,7 +260,10 @@ mod tests {
             file: FileId::MAIN,
             line: 2,
             column: 23,
-            bytes: Some((start as u32, (start + "distraction_tst".len()) as u32)),
+            bytes: Some((
+                u32::try_from(start).expect("small"),
+                u32::try_from(start + "distraction_tst".len()).expect("small"),
+            )),
         };
         let d = Diagnostic::error(span, "unknown question 'distraction_tst'")
             .with_help(Some("did you mean 'distraction_test'?".into()));

@@ -221,7 +221,13 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
 
 fn find_option(opts: &[ChoiceOption], id: &str) -> Result<u16, String> {
     if let Some(i) = opts.iter().position(|o| o.id == id) {
-        return Ok(i as u16);
+        // The compiler caps options far below u16::MAX; refuse rather than wrap.
+        return u16::try_from(i).map_err(|_| {
+            format!(
+                "option '{}' is past the last option index",
+                id.escape_debug()
+            )
+        });
     }
     let ids: Vec<&str> = opts.iter().map(|o| o.id.as_str()).collect();
     let hint = did_you_mean(id, ids.iter().copied());

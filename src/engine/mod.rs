@@ -18,4 +18,4 @@ pub use evaluate::{Evaluation, Outcome};
 pub use kinds::{CmpOp, CriterionKind, ReviewStatus};
 pub use logic::Tri;
 pub use node::{Node, NodeId};
-pub use ruleset::{QuestionIdx, QuestionKind, RuleSet, fmt_num};
+pub use ruleset::{QuestionIdx, QuestionKind, RuleSet, fmt_num, whole_number};

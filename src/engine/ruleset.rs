@@ -176,10 +176,25 @@ impl NumberSpec {
 
 /// Formats a number without a trailing `.0` for whole values.
 pub fn fmt_num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
+    match whole_number(v) {
+        Some(n) => n.to_string(),
+        None => format!("{v}"),
+    }
+}
+
+/// Largest whole number an `f64` holds exactly (2^53).
+const EXACT_WHOLE: f64 = 9_007_199_254_740_992.0;
+
+/// The value as an `i64` when it is a whole number an `f64` holds exactly;
+/// `None` otherwise (fractions, NaN, infinities, huge values), so a
+/// conversion never silently truncates.
+pub fn whole_number(v: f64) -> Option<i64> {
+    if v.fract() == 0.0 && v.abs() <= EXACT_WHOLE {
+        // Exact: whole, and within the range both types represent exactly.
+        #[allow(clippy::cast_possible_truncation)]
+        Some(v as i64)
     } else {
-        format!("{v}")
+        None
     }
 }
 

@@ -51,7 +51,7 @@ pub fn read_text(path: &Path) -> Result<String, InputError> {
             });
         }
         let file = fs::File::open(path).map_err(|source| InputError::from_io(&shown, source))?;
-        let mut buf = Vec::with_capacity(meta.len() as usize);
+        let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         // The file may grow between the look and the read: cap it again.
         file.take(MAX_FILE_BYTES + 1)
             .read_to_end(&mut buf)

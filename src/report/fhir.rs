@@ -9,7 +9,9 @@
 use serde_json::{Value, json};
 
 use crate::engine::ruleset::ChoiceOption;
-use crate::engine::{Answer, CmpOp, Evaluation, Node, NodeId, QuestionKind, ReviewStatus, RuleSet};
+use crate::engine::{
+    Answer, CmpOp, Evaluation, Node, NodeId, QuestionKind, ReviewStatus, RuleSet, whole_number,
+};
 
 /// The canonical URL of a rule set's questionnaire.
 pub fn canonical(rs: &RuleSet) -> String {
@@ -124,12 +126,9 @@ fn question_item(rs: &RuleSet, qi: usize, not_expressed: &mut Vec<String>) -> Va
                 ("decimal", "valueDecimal")
             };
             item["type"] = json!(ty);
-            let bound = |v: f64| {
-                if spec.integer {
-                    json!(v as i64)
-                } else {
-                    json!(v)
-                }
+            let bound = |v: f64| match whole_number(v) {
+                Some(n) if spec.integer => json!(n),
+                _ => json!(v),
             };
             if let Some(min) = spec.min {
                 extensions.push(json!({"url": "http://hl7.org/fhir/StructureDefinition/minValue", key: bound(min)}));
@@ -207,7 +206,9 @@ fn single_test(rs: &RuleSet, node: NodeId) -> Option<Value> {
         json!({"system": OPTION_SYSTEM, "code": opt.id, "display": opt.label})
     };
     let number = |i: usize, v: f64| match &rs.questions[i].kind {
-        QuestionKind::Number(s) if s.integer => ("answerInteger", json!(v as i64)),
+        QuestionKind::Number(s) if s.integer && whole_number(v).is_some() => {
+            ("answerInteger", json!(whole_number(v)))
+        }
         _ => ("answerDecimal", json!(v)),
     };
     let op = |op: CmpOp| match op {
@@ -293,7 +294,9 @@ fn answer_item(rs: &RuleSet, ev: &Evaluation, qi: usize) -> Option<Value> {
         Answer::Yes => vec![json!({"valueBoolean": true})],
         Answer::No => vec![json!({"valueBoolean": false})],
         Answer::Number(v) => match &q.kind {
-            QuestionKind::Number(s) if s.integer => vec![json!({"valueInteger": v as i64})],
+            QuestionKind::Number(s) if s.integer && whole_number(v).is_some() => {
+                vec![json!({"valueInteger": whole_number(v)})]
+            }
             _ => vec![json!({"valueDecimal": v})],
         },
         Answer::Choice(i) => vec![coding(i as usize)],
