@@ -47,11 +47,21 @@ pub const EXIT_CODES: [(Exit, &str); 4] = [
 pub fn help_text() -> String {
     let mut out = String::from("Exit codes:\n");
     for (exit, meaning) in EXIT_CODES {
-        out.push_str(&format!(
-            "  {:<4} {}\n",
-            exit.code(),
-            meaning.replace('`', "")
-        ));
+        // Wrapped here with a hanging indent, short enough that clap leaves
+        // the lines alone on any ordinary terminal.
+        let mut line = format!("  {:<4}", exit.code());
+        for word in meaning.replace('`', "").split_whitespace() {
+            if line.len() + 1 + word.len() > 72 {
+                out.push_str(&line);
+                out.push('\n');
+                line = " ".repeat(7);
+            } else {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(&line);
+        out.push('\n');
     }
     out.push_str("\nNot medical advice: an educational aid that applies published criteria.");
     out
@@ -140,6 +150,9 @@ mod tests {
         let help = help_text();
         for (exit, _) in EXIT_CODES {
             assert!(help.contains(&format!("  {:<4} ", exit.code())), "{help}");
+        }
+        for line in help.lines() {
+            assert!(line.len() <= 72, "{line}");
         }
     }
 }

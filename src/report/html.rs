@@ -183,11 +183,12 @@ fn sections(out: &mut String, s: &Summary) {
             "<h2>What would change the outcome ({})</h2>",
             w.outcome.as_str()
         );
-        if w.changes.is_empty() {
-            out.push_str("<p>No single change to an answered question changes it.</p>\n");
+        let better = w.better();
+        if better.is_empty() {
+            out.push_str("<p>No single change to an answered question improves it.</p>\n");
         } else {
             out.push_str("<table><thead><tr><th>Question</th><th>Now</th><th>Answer</th><th>Outcome</th></tr></thead><tbody>\n");
-            for q in &w.changes {
+            for q in &better {
                 for a in &q.alternatives {
                     let _ = writeln!(
                         out,
@@ -200,6 +201,15 @@ fn sections(out: &mut String, s: &Summary) {
                 }
             }
             out.push_str("</tbody></table>\n");
+        }
+        let worse = w.worse_in_words();
+        if !worse.is_empty() {
+            out.push_str("<p>Changes that would make it worse:</p>\n<ul>\n");
+            for (outcome, parts) in worse {
+                let parts: Vec<String> = parts.iter().map(|p| escape(p)).collect();
+                let _ = writeln!(out, "<li>{}: {}</li>", outcome.as_str(), parts.join("; "));
+            }
+            out.push_str("</ul>\n");
         }
         if !w.unknowns.is_empty() {
             out.push_str("<h3>Unknowns, and what assessing each would give</h3>\n<table><thead><tr><th>Question</th><th>Answer</th><th>Outcome</th><th>Alone</th></tr></thead><tbody>\n");

@@ -20,7 +20,7 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '`' => out.push_str("\\`"),
-            '*' | '_' | '[' | ']' | '\\' => {
+            '*' | '[' | ']' | '\\' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -114,14 +114,15 @@ fn sections(out: &mut String, s: &Summary) {
             "\n## What would change the outcome ({})\n",
             w.outcome.as_str()
         );
-        if w.changes.is_empty() {
-            let _ = writeln!(out, "No single change to an answered question changes it.");
+        let better = w.better();
+        if better.is_empty() {
+            let _ = writeln!(out, "No single change to an answered question improves it.");
         } else {
             let _ = writeln!(
                 out,
                 "| Question | Now | Answer | Outcome |\n|---|---|---|---|"
             );
-            for q in &w.changes {
+            for q in &better {
                 for a in &q.alternatives {
                     let _ = writeln!(
                         out,
@@ -132,6 +133,14 @@ fn sections(out: &mut String, s: &Summary) {
                         a.outcome.as_str()
                     );
                 }
+            }
+        }
+        let worse = w.worse_in_words();
+        if !worse.is_empty() {
+            let _ = writeln!(out, "\nChanges that would make it worse:\n");
+            for (outcome, parts) in worse {
+                let parts: Vec<String> = parts.iter().map(|p| escape(p)).collect();
+                let _ = writeln!(out, "- {}: {}", outcome.as_str(), parts.join("; "));
             }
         }
         if !w.unknowns.is_empty() {

@@ -226,6 +226,26 @@ impl WhatWouldChangeSection {
             .collect()
     }
 
+    /// Worse outcomes, worst first, each with its questions in words:
+    /// "pct = under 75", "care = [] (or 14 other answers)".
+    pub fn worse_in_words(&self) -> Vec<(Outcome, Vec<String>)> {
+        self.worse_by_outcome()
+            .into_iter()
+            .map(|(outcome, parts)| {
+                let words = parts
+                    .iter()
+                    .map(|(id, answers)| match answers.as_slice() {
+                        [one] => format!("{id} = {one}"),
+                        [a, b] => format!("{id} = {a} or {b}"),
+                        [a, rest @ ..] => format!("{id} = {a} (or {} other answers)", rest.len()),
+                        [] => String::new(),
+                    })
+                    .collect();
+                (outcome, words)
+            })
+            .collect()
+    }
+
     /// Worse outcomes, worst first, each with its questions and answers.
     pub fn worse_by_outcome(&self) -> Vec<(Outcome, QuestionAnswers<'_>)> {
         [

@@ -179,16 +179,7 @@ fn what_would_change(out: &mut String, w: &WhatWouldChangeSection) {
             let _ = writeln!(out, "    {} -> {}", a.answer, a.outcome.as_str());
         }
     }
-    for (outcome, parts) in w.worse_by_outcome() {
-        let parts: Vec<String> = parts
-            .iter()
-            .map(|(id, answers)| match answers.as_slice() {
-                [one] => format!("{id} = {one}"),
-                [a, b] => format!("{id} = {a} or {b}"),
-                [a, rest @ ..] => format!("{id} = {a} (or {} other answers)", rest.len()),
-                [] => String::new(),
-            })
-            .collect();
+    for (outcome, parts) in w.worse_in_words() {
         let _ = writeln!(out, "  -> {} if: {}", outcome.as_str(), parts.join("; "));
     }
     if !w.unknowns.is_empty() {

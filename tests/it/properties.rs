@@ -231,7 +231,8 @@ fn reference(c: &Cond, ans: &[Answer], holds: &[Tri]) -> Tri {
         Cond::AtLeast(n, v) => {
             let vals: Vec<Tri> = v.iter().map(|c| reference(c, ans, holds)).collect();
             let t = u32::try_from(vals.iter().filter(|x| **x == Tri::True).count()).expect("small");
-            let u = u32::try_from(vals.iter().filter(|x| **x == Tri::Unknown).count()).expect("small");
+            let u =
+                u32::try_from(vals.iter().filter(|x| **x == Tri::Unknown).count()).expect("small");
             if t >= *n {
                 Tri::True
             } else if t + u < *n {

@@ -2,11 +2,9 @@
 //! change the outcome, graphs, Markdown and HTML reports, FHIR R4 (checked
 //! with a real FHIR model library), the JSON Schema, completions, man page.
 
-mod common;
-
 use std::process::{Command, Output, Stdio};
 
-use common::{bin, case};
+use crate::common::{bin, case};
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("binary runs")

@@ -1,13 +1,11 @@
 //! Hostile and broken input: every case gets a clear error and a documented
 //! exit code; nothing panics, hangs or is half-written.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bin, fixture};
+use crate::common::{bin, fixture};
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     let start = Instant::now();

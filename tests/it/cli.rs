@@ -1,11 +1,9 @@
 //! The real binary, run on files: outcomes, reports, validation, bad input.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Output, Stdio};
 
-use common::{bin, case, fixture};
+use crate::common::{bin, case, fixture};
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("binary runs")

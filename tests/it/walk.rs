@@ -2,14 +2,12 @@
 //! a clinician would use it: keys in, screens and exit codes out. These run in
 //! CI too: rexpect makes its own terminal, none needs to be attached.
 
-mod common;
-
 use std::process::Command;
 
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 
-use common::fixture;
+use crate::common::fixture;
 
 const DOWN: &str = "\x1b[B";
 const UP: &str = "\x1b[A";

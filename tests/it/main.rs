@@ -1,0 +1,11 @@
+//! The integration tests: one binary, so the suite links once. Each module
+//! is one kind of test of the real program.
+
+mod architecture;
+mod cli;
+mod common;
+mod formats;
+mod golden;
+mod hostile;
+mod properties;
+mod walk;
