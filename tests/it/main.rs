@@ -8,4 +8,5 @@ mod formats;
 mod golden;
 mod hostile;
 mod properties;
+mod trust;
 mod walk;

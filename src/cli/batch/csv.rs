@@ -2,13 +2,16 @@
 //! on a second thread, in chunks that are recycled, so memory stays flat.
 
 use std::io::Read;
+use std::sync::mpsc::{Receiver, Sender};
 
 use super::DEFAULT_ID_COLUMNS;
+use super::limits::RecordLimit;
 use super::rows::Recorder;
 use crate::cli::exit::AppError;
 use crate::cli::request::BatchRequest;
-use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, suggest};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, inert, suggest};
 use crate::engine::{Answer, RuleSet, parse_text};
+use crate::files::InputError;
 
 pub(super) fn run(
     rec: &mut Recorder<'_>,
@@ -17,10 +20,14 @@ pub(super) fn run(
     reader: impl Read + Send,
 ) -> Result<(), AppError> {
     let rs = rec.rs;
+    // Records end at `\n` only: with the default (`\r`, `\n` or `\r\n`)
+    // the reader counts a CRLF file's lines one short. A `\r` left at the
+    // end of a row's last cell is trimmed like any other space.
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
-        .from_reader(reader);
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(RecordLimit::new(reader));
     let invalid = |line: u64, col: u64, msg: String| {
         AppError::Invalid(Diagnostics::for_file(
             shown,
@@ -40,6 +47,7 @@ pub(super) fn run(
     }
     // Map columns to questions, and find the case-id column.
     let mut columns: Vec<Option<usize>> = Vec::with_capacity(headers.len());
+    let mut taken = vec![false; rs.questions.len()];
     let mut id_col = None;
     let mut unknown = Vec::new();
     for (i, h) in headers.iter().enumerate() {
@@ -52,7 +60,7 @@ pub(super) fn run(
             id_col = Some(i);
             columns.push(None);
         } else if let Some(qi) = rs.question_idx(h) {
-            if columns.contains(&Some(qi)) {
+            if std::mem::replace(&mut taken[qi], true) {
                 return Err(invalid(
                     1,
                     i as u64 + 1,
@@ -62,14 +70,18 @@ pub(super) fn run(
             columns.push(Some(qi));
         } else {
             let hint = suggest::did_you_mean(h, rs.questions.iter().map(|q| q.id.as_str()));
-            unknown.push(format!("'{h}'{hint}"));
+            unknown.push(format!("'{}'{hint}", inert(h)));
             columns.push(None);
         }
     }
     if let Some(name) = &args.id_column
         && id_col.is_none()
     {
-        return Err(invalid(1, 1, format!("no column '{name}' for --id-column")));
+        return Err(invalid(
+            1,
+            1,
+            format!("no column '{}' for --id-column", inert(name)),
+        ));
     }
     if !unknown.is_empty() {
         return Err(invalid(
@@ -90,7 +102,7 @@ pub(super) fn run(
     // reader parses the next chunk. Chunks go back to the reader for reuse,
     // and at most CHUNKS_IN_FLIGHT exist, so memory stays flat.
     let (full_tx, full_rx) =
-        std::sync::mpsc::sync_channel::<Result<Chunk, AppError>>(CHUNKS_IN_FLIGHT);
+        std::sync::mpsc::sync_channel::<Result<Chunk, ReadFailure>>(CHUNKS_IN_FLIGHT);
     let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Chunk>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -109,31 +121,76 @@ pub(super) fn run(
                     },
                 };
                 chunk.clear();
-                let more = fill_chunk(rs, &mut csv, &mut record, &columns, id_col, &mut chunk);
-                let done = !more;
-                if full_tx.send(Ok(chunk)).is_err() || done {
+                let filled = fill_chunk(rs, &mut csv, &mut record, &columns, id_col, &mut chunk);
+                let (message, done) = match filled {
+                    Ok(more) => (Ok(chunk), !more),
+                    Err(e) => (Err(e), true),
+                };
+                if full_tx.send(message).is_err() || done {
                     return;
                 }
             }
         });
-        for msg in &full_rx {
-            let chunk = msg?;
-            for r in 0..chunk.len() {
-                let (line, id) = (chunk.lines[r], chunk.id(r));
-                match chunk.error(r) {
-                    Some(msg) => rec.bad(id, line, msg)?,
-                    None => {
-                        rec.buf
-                            .answers
-                            .copy_from_slice(&chunk.answers[r * nq..(r + 1) * nq]);
-                        rec.screened(id, line)?;
-                    }
+        // The writer owns its ends of both channels, so any early return
+        // (a closed pipe, a full disk, --strict) drops them and releases the
+        // reader, which then ends too: no deadlock.
+        consume(rec, full_rx, empty_tx, nq, shown)
+    })
+}
+
+/// Screens and writes every chunk the reader sends, handing chunks back for
+/// reuse.
+fn consume(
+    rec: &mut Recorder<'_>,
+    full: Receiver<Result<Chunk, ReadFailure>>,
+    empty: Sender<Chunk>,
+    nq: usize,
+    shown: &str,
+) -> Result<(), AppError> {
+    for msg in full {
+        let chunk = msg.map_err(|e| e.into_error(shown))?;
+        for r in 0..chunk.len() {
+            let (line, id) = (chunk.lines[r], chunk.id(r));
+            match chunk.error(r) {
+                Some(msg) => rec.bad(id, line, msg)?,
+                None => {
+                    rec.buf
+                        .answers
+                        .copy_from_slice(&chunk.answers[r * nq..(r + 1) * nq]);
+                    rec.screened(id, line)?;
                 }
             }
-            let _ = empty_tx.send(chunk);
         }
-        Ok(())
-    })
+        let _ = empty.send(chunk);
+    }
+    Ok(())
+}
+
+/// Input that could not be read at all: it ends the run (exit 2), because
+/// what follows cannot be trusted to line up.
+#[derive(Debug)]
+struct ReadFailure {
+    line: u64,
+    error: std::io::Error,
+}
+
+impl ReadFailure {
+    fn into_error(self, shown: &str) -> AppError {
+        let limit = self
+            .error
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<super::limits::TooLong>())
+            .map(ToString::to_string);
+        match limit {
+            Some(msg) => AppError::Usage(format!(
+                "{shown}: {msg}; nothing after it was read (is this really a CSV file?)"
+            )),
+            None => AppError::Input(InputError::Io {
+                path: format!("{shown}:{}", self.line),
+                source: self.error,
+            }),
+        }
+    }
 }
 
 /// Chunks of parsed rows in flight between the reader and the writer.
@@ -207,6 +264,8 @@ impl Chunk {
 }
 
 /// Reads and parses up to `CHUNK_ROWS` rows; false at the end of the input.
+/// Rows that cannot be screened are marked in the chunk; input that cannot
+/// be read at all is an error.
 fn fill_chunk(
     rs: &RuleSet,
     csv: &mut csv::Reader<impl Read>,
@@ -214,30 +273,30 @@ fn fill_chunk(
     columns: &[Option<usize>],
     id_col: Option<usize>,
     chunk: &mut Chunk,
-) -> bool {
+) -> Result<bool, ReadFailure> {
     let nq = rs.questions.len();
     while chunk.len() < CHUNK_ROWS {
         let line = csv.position().line();
         match csv.read_record(record) {
-            Ok(false) => return false,
+            Ok(false) => return Ok(false),
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(line, |p| p.line());
-                let msg = match e.kind() {
+                let msg = match e.into_kind() {
+                    csv::ErrorKind::Io(error) => return Err(ReadFailure { line, error }),
                     csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_string(),
-                    csv::ErrorKind::Io(_) => format!("cannot read: {e}"),
-                    _ => e.to_string(),
+                    other => format!("{other:?}"),
                 };
                 let r = chunk.push_row(line, None);
                 chunk.set_error(r, msg);
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return false;
-                }
                 continue;
             }
         }
         let line = record.position().map_or(line, |p| p.line());
-        let r = chunk.push_row(line, id_col.and_then(|i| record.get(i)));
+        let r = chunk.push_row(
+            line,
+            id_col.and_then(|i| record.get(i)).map(str::trim_ascii),
+        );
         if record.len() != columns.len() {
             chunk.set_error(
                 r,
@@ -261,5 +320,5 @@ fn fill_chunk(
             }
         }
     }
-    true
+    Ok(true)
 }

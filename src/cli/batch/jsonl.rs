@@ -1,12 +1,22 @@
 //! JSON Lines input: one object of question ids and answers per line.
+//!
+//! Each line is deserialised straight into the answers buffer by a typed
+//! visitor (no intermediate `Value`), with every value checked by the
+//! engine's one answer parser. A key given twice is refused, as in YAML:
+//! "last one wins" would silently drop an answer.
 
+use std::fmt;
 use std::io::BufRead;
 
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
 use super::DEFAULT_ID_COLUMNS;
+use super::limits::{self, LineError};
 use super::rows::Recorder;
 use crate::cli::exit::AppError;
 use crate::cli::request::BatchRequest;
-use crate::diagnostics::suggest;
+use crate::diagnostics::{inert, suggest};
 use crate::engine::{Answer, RawValue, RuleSet, parse_value};
 use crate::files::InputError;
 
@@ -19,16 +29,23 @@ pub(super) fn run(
     let id_field = args.id_column.as_deref();
     rec.header(true)?;
     let mut bytes = Vec::new();
+    let mut seen = vec![false; rec.rs.questions.len()];
     let mut line = 0u64;
     loop {
-        bytes.clear();
-        let n = reader
-            .read_until(b'\n', &mut bytes)
-            .map_err(|e| AppError::Input(InputError::from_io(shown, e)))?;
-        if n == 0 {
-            break;
-        }
         line += 1;
+        match limits::read_line(&mut reader, &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(LineError::TooLong) => {
+                return Err(AppError::Usage(format!(
+                    "{shown}:{line}: line longer than the limit of {} MiB; nothing after it was read",
+                    limits::MAX_RECORD_BYTES >> 20
+                )));
+            }
+            Err(LineError::Io(e)) => {
+                return Err(AppError::Input(InputError::from_io(shown, e)));
+            }
+        }
         let Ok(text) = std::str::from_utf8(&bytes) else {
             rec.bad(None, line, "not valid UTF-8 text")?;
             continue;
@@ -36,70 +53,198 @@ pub(super) fn run(
         if text.trim().is_empty() {
             continue;
         }
-        match bind_json_line(rec.rs, text, id_field, &mut rec.buf.answers) {
-            Ok(id) => rec.screened(id.as_deref(), line)?,
-            Err((id, msg)) => rec.bad(id.as_deref(), line, &msg)?,
+        let row = bind_line(rec.rs, text, id_field, &mut rec.buf.answers, &mut seen);
+        match row.error {
+            None => rec.screened(row.id.as_deref(), line)?,
+            Some(msg) => rec.bad(row.id.as_deref(), line, &msg)?,
         }
     }
     Ok(())
 }
 
-/// Binds one JSON object (question id -> value) into `answers`; returns the
-/// case id. JSON `true`/`false` stand for yes/no.
-fn bind_json_line(
+/// One line bound: its case id (if any) and its first problem (if any).
+#[derive(Debug, Default)]
+struct Row {
+    id: Option<String>,
+    error: Option<String>,
+}
+
+/// Binds one JSON object (question id -> value) into `answers`. JSON
+/// `true`/`false` stand for yes/no. The whole line is read even after a
+/// problem, so a bad row still reports its case id.
+fn bind_line(
     rs: &RuleSet,
     text: &str,
     id_field: Option<&str>,
     answers: &mut [Answer],
-) -> Result<Option<String>, (Option<String>, String)> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| (None, format!("not a JSON object: {e}")))?;
-    let serde_json::Value::Object(map) = value else {
-        return Err((
-            None,
-            "expected a JSON object of question ids and answers".into(),
-        ));
-    };
-    let id_key = |k: &str| match id_field {
-        Some(f) => k == f,
-        None => DEFAULT_ID_COLUMNS.contains(&k) && rs.question_idx(k).is_none(),
-    };
-    let id = map.iter().find(|(k, _)| id_key(k)).map(|(_, v)| match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    });
+    seen: &mut [bool],
+) -> Row {
     answers.fill(Answer::Unanswered);
-    for (k, v) in &map {
-        if id_key(k) {
-            continue;
-        }
-        let Some(qi) = rs.question_idx(k) else {
-            let hint = suggest::did_you_mean(k, rs.questions.iter().map(|q| q.id.as_str()));
-            return Err((id, format!("no question '{k}'{hint}")));
+    seen.fill(false);
+    let mut row = Row::default();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let visitor = LineVisitor {
+        rs,
+        id_field,
+        answers,
+        seen,
+        row: &mut row,
+    };
+    let parsed = de.deserialize_map(visitor).and_then(|()| de.end());
+    if let Err(e) = parsed {
+        let msg = if e.is_data() && e.to_string().starts_with("invalid type") {
+            "expected a JSON object of question ids and answers".to_string()
+        } else {
+            format!("not a JSON object: {e}")
         };
-        let raw = match v {
-            serde_json::Value::Null => RawValue::Null,
-            serde_json::Value::Bool(b) => RawValue::Bool(*b),
-            serde_json::Value::Number(n) => RawValue::Number(n.as_f64().unwrap_or(f64::NAN)),
-            serde_json::Value::String(s) => RawValue::Text(s.clone()),
-            serde_json::Value::Array(items) => {
-                let mut list = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        serde_json::Value::String(s) => list.push(s.clone()),
-                        _ => return Err((id, format!("{k}: expected a list of option ids"))),
-                    }
-                }
-                RawValue::List(list)
-            }
-            serde_json::Value::Object(_) => {
-                return Err((id, format!("{k}: expected an answer, found an object")));
-            }
-        };
-        match parse_value(&rs.questions[qi], &raw) {
-            Ok(a) => answers[qi] = a,
-            Err(msg) => return Err((id, format!("{k}: {msg}"))),
+        row.error.get_or_insert(msg);
+    }
+    row
+}
+
+struct LineVisitor<'a> {
+    rs: &'a RuleSet,
+    id_field: Option<&'a str>,
+    answers: &'a mut [Answer],
+    seen: &'a mut [bool],
+    row: &'a mut Row,
+}
+
+impl LineVisitor<'_> {
+    fn is_id(&self, key: &str) -> bool {
+        match self.id_field {
+            Some(f) => key == f,
+            None => DEFAULT_ID_COLUMNS.contains(&key) && self.rs.question_idx(key).is_none(),
         }
     }
-    Ok(id)
+
+    fn fail(&mut self, msg: String) {
+        self.row.error.get_or_insert(msg);
+    }
+}
+
+impl<'de> Visitor<'de> for LineVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object of question ids and answers")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let mut id_seen = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if self.is_id(&key) {
+                let id: IdValue = map.next_value()?;
+                if std::mem::replace(&mut id_seen, true) {
+                    self.fail(format!("the key '{}' appears twice", inert(&key)));
+                }
+                self.row.id = Some(id.0);
+                continue;
+            }
+            let Some(qi) = self.rs.question_idx(&key) else {
+                let hint =
+                    suggest::did_you_mean(&key, self.rs.questions.iter().map(|q| q.id.as_str()));
+                self.fail(format!("no question '{}'{hint}", inert(&key)));
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if std::mem::replace(&mut self.seen[qi], true) {
+                self.fail(format!(
+                    "the key '{key}' appears twice (a second answer would silently replace the first)"
+                ));
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let raw = map.next_value_seed(RawSeed)?;
+            match raw {
+                Ok(raw) => match parse_value(&self.rs.questions[qi], &raw) {
+                    Ok(a) => self.answers[qi] = a,
+                    Err(msg) => self.fail(format!("{key}: {msg}")),
+                },
+                Err(msg) => self.fail(format!("{key}: {msg}")),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A case id: a string, or any other JSON value as written.
+struct IdValue(String);
+
+impl<'de> de::Deserialize<'de> for IdValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Ok(IdValue(match v {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        }))
+    }
+}
+
+/// An answer value; a wrong shape (an object, a list of non-strings) is a
+/// problem of this row, not a parse error of the line.
+struct RawSeed;
+
+impl<'de> DeserializeSeed<'de> for RawSeed {
+    type Value = Result<RawValue, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Ok(match v {
+            serde_json::Value::Null => Ok(RawValue::Null),
+            serde_json::Value::Bool(b) => Ok(RawValue::Bool(b)),
+            serde_json::Value::Number(n) => Ok(RawValue::Number(n.as_f64().unwrap_or(f64::NAN))),
+            serde_json::Value::String(s) => Ok(RawValue::Text(s)),
+            serde_json::Value::Array(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    serde_json::Value::String(s) => Ok(s),
+                    _ => Err("expected a list of option ids".to_string()),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(RawValue::List),
+            serde_json::Value::Object(_) => Err("expected an answer, found an object".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::catalog;
+
+    fn mini() -> RuleSet {
+        catalog::compile_text("mini", include_str!("../../../tests/fixtures/mini.yaml"))
+            .expect("fixture")
+            .rules
+    }
+
+    fn bind(text: &str) -> Row {
+        let rs = mini();
+        let mut answers = vec![Answer::Unanswered; rs.questions.len()];
+        let mut seen = vec![false; rs.questions.len()];
+        bind_line(&rs, text, None, &mut answers, &mut seen)
+    }
+
+    #[test]
+    fn a_duplicate_key_is_refused_and_the_id_still_reported() {
+        let row = bind(r#"{"flag": false, "flag": true, "case_id": "c7"}"#);
+        assert_eq!(row.id.as_deref(), Some("c7"));
+        assert!(
+            row.error
+                .as_deref()
+                .is_some_and(|e| e.contains("appears twice")),
+            "{row:?}"
+        );
+    }
+
+    #[test]
+    fn shapes_and_values_are_checked() {
+        assert!(bind(r#"{"pct": {"a": 1}}"#).error.is_some());
+        assert!(bind(r#"[1, 2]"#).error.is_some());
+        assert!(bind(r#"{"flag": true"#).error.is_some());
+        assert!(bind(r#"{"flag": true} trailing"#).error.is_some());
+        let ok = bind(r#"{"id": 7, "flag": false, "pct": 80, "side": "left"}"#);
+        assert_eq!((ok.id.as_deref(), ok.error), (Some("7"), None));
+    }
 }

@@ -9,6 +9,7 @@
 
 mod csv;
 mod jsonl;
+mod limits;
 mod rows;
 
 use std::fs::File;
@@ -18,13 +19,13 @@ use std::path::Path;
 use comfy_table::Cell;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use self::rows::{Buffers, Recorder, RowWriter};
+use self::rows::{Recorder, RowWriter};
 use super::atomic::AtomicFile;
 use super::exit::{AppError, Exit};
 use super::request::{BatchFormat, BatchRequest, Settings};
 use super::{interrupt, output};
 use crate::compile::catalog;
-use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, inert};
 use crate::engine::{CriterionKind, Outcome, RuleSet};
 use crate::files::InputError;
 use crate::report::table::{Style, table};
@@ -37,14 +38,14 @@ const MAX_REPORTED: usize = 20;
 
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Input {
+pub enum Input {
     Csv,
     Jsonl,
 }
 
 /// Totals for the closing table.
 #[derive(Debug, Default)]
-struct Tally {
+pub struct Tally {
     cases: u64,
     bad: u64,
     outcomes: [u64; 5],
@@ -88,10 +89,6 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
 
     // Write to a temporary file beside the target, renamed at the end, or to stdout.
     let mut sink = Sink::open(args.output.as_deref())?;
-    let mut tally = Tally {
-        criteria: vec![(0, 0); rs.criteria.len()],
-        ..Tally::default()
-    };
     let mut reported = 0usize;
     let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {
         if args.strict {
@@ -101,37 +98,31 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
             )));
         }
         if reported < MAX_REPORTED {
-            output::eprintln(&format!("{shown}:{line}: bad row: {msg}"));
+            output::eprintln(&format!(
+                "{}:{line}: bad row: {}",
+                inert(&shown),
+                inert(msg)
+            ));
         } else if reported == MAX_REPORTED {
             output::eprintln(&format!(
-                "{shown}: more bad rows; see the output's error column"
+                "{}: more bad rows; see the output's error column",
+                inert(&shown)
             ));
         }
         reported += 1;
         Ok(())
     };
-    let mut rec = Recorder {
-        rs,
-        rows: RowWriter::new(args.format),
-        buf: Buffers::new(rs),
-        sink: &mut sink,
-        tally: &mut tally,
-        on_bad: &mut on_bad,
-    };
-    let result = match input {
-        Input::Csv => csv::run(&mut rec, args, &shown, reader),
-        Input::Jsonl => jsonl::run(&mut rec, args, &shown, reader),
-    };
+    let result = screen(rs, input, reader, args, &shown, sink.writer(), &mut on_bad);
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    match result {
-        Ok(()) => {}
+    let tally = match result {
+        Ok(tally) => tally,
         Err(AppError::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             return Ok(Exit::Success);
         }
         Err(e) => return Err(e),
-    }
+    };
     sink.finish(args.output.as_deref())?;
     output::eprintln(&summary(rs, &tally, output::stderr_style()));
     Ok(if tally.bad > 0 {
@@ -139,6 +130,32 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
     } else {
         Exit::Success
     })
+}
+
+/// Screens every case of `reader` into `out`: the core of `batch`, free of
+/// files and terminals, so tests and fuzzers drive it directly. `on_bad`
+/// hears of each bad row (and may stop the run).
+pub fn screen(
+    rs: &RuleSet,
+    input: Input,
+    reader: impl BufRead + Send,
+    args: &BatchRequest,
+    shown: &str,
+    out: &mut dyn Write,
+    on_bad: &mut dyn FnMut(u64, &str) -> Result<(), AppError>,
+) -> Result<Tally, AppError> {
+    let mut tally = Tally {
+        criteria: vec![(0, 0); rs.criteria.len()],
+        ..Tally::default()
+    };
+    let mut rec = Recorder::new(rs, RowWriter::new(args.format, out), &mut tally, on_bad);
+    match input {
+        Input::Csv => csv::run(&mut rec, args, shown, reader)?,
+        Input::Jsonl => jsonl::run(&mut rec, args, shown, reader)?,
+    }
+    rec.rows.flush()?;
+    drop(rec);
+    Ok(tally)
 }
 
 fn progress_bar(len: u64) -> ProgressBar {

@@ -1,9 +1,15 @@
-//! Result rows: one per case, in CSV or JSON Lines, written into a reused
-//! buffer; and the recorder every input format hands its rows to.
+//! Result rows: one per case, in CSV or JSON Lines; and the recorder every
+//! input format hands its rows to.
+//!
+//! Every row has exactly the header's fields, whatever went wrong with the
+//! case: a row without an id gets an empty id, a bad row gets empty criteria
+//! and its error. CSV is written by the `csv` crate's writer, which also
+//! refuses a row of another length, so a value can never land under its
+//! neighbour's column.
 
 use std::io::{self, Write};
 
-use super::{Sink, Tally};
+use super::Tally;
 use crate::cli::exit::AppError;
 use crate::cli::request::BatchFormat;
 use crate::engine::{Answer, Outcome, RuleSet, Tri};
@@ -16,108 +22,111 @@ pub(super) fn write_err(e: io::Error) -> AppError {
     }
 }
 
-/// The output header: case id (when the input has one), line, outcome,
-/// one column per criterion, error.
-fn header(rs: &RuleSet, with_id: bool) -> Vec<String> {
-    let mut h = Vec::with_capacity(rs.criteria.len() + 4);
-    if with_id {
-        h.push("case_id".to_string());
-    }
-    h.extend(["line".to_string(), "outcome".to_string()]);
-    h.extend(rs.criteria.iter().map(|c| c.id.clone()));
-    h.push("error".to_string());
-    h
-}
-
-/// Writes one result row in the chosen format into a reused line buffer.
-pub(super) struct RowWriter {
-    format: BatchFormat,
-    buf: Vec<u8>,
-}
-
-/// Appends a CSV field, quoted (RFC 4180) only when it must be.
-fn csv_field(b: &mut Vec<u8>, first: bool, s: &str) {
-    if !first {
-        b.push(b',');
-    }
-    if s.contains([',', '"', '\n', '\r']) {
-        b.push(b'"');
-        for ch in s.bytes() {
-            if ch == b'"' {
-                b.push(b'"');
-            }
-            b.push(ch);
-        }
-        b.push(b'"');
-    } else {
-        b.extend_from_slice(s.as_bytes());
+fn csv_err(e: csv::Error) -> AppError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => write_err(io),
+        other => write_err(io::Error::other(format!("{other:?}"))),
     }
 }
 
-impl RowWriter {
-    pub(super) fn new(format: BatchFormat) -> Self {
-        RowWriter {
-            format,
-            buf: Vec::with_capacity(1024),
+/// A text cell made safe to open in a spreadsheet: one starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return would be read as a formula, so
+/// it gets a leading `'` (as OWASP advises for CSV injection).
+pub(super) fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// Where result rows go.
+pub(super) enum RowWriter<'a> {
+    Csv(Box<csv::Writer<&'a mut dyn Write>>),
+    Jsonl {
+        out: &'a mut dyn Write,
+        buf: Vec<u8>,
+    },
+}
+
+impl<'a> RowWriter<'a> {
+    pub(super) fn new(format: BatchFormat, out: &'a mut dyn Write) -> Self {
+        match format {
+            BatchFormat::Csv => RowWriter::Csv(Box::new(
+                csv::WriterBuilder::new()
+                    .flexible(false)
+                    .buffer_capacity(64 * 1024)
+                    .from_writer(out),
+            )),
+            BatchFormat::Jsonl => RowWriter::Jsonl {
+                out,
+                buf: Vec::with_capacity(1024),
+            },
         }
     }
 
-    fn header(&mut self, out: &mut dyn Write, cols: &[String]) -> Result<(), AppError> {
-        if self.format == BatchFormat::Csv {
-            self.buf.clear();
-            for (i, c) in cols.iter().enumerate() {
-                csv_field(&mut self.buf, i == 0, c);
-            }
-            self.buf.push(b'\n');
-            out.write_all(&self.buf).map_err(write_err)?;
+    /// The header (CSV only): case id (when the input has one), line,
+    /// outcome, one column per criterion, error.
+    fn header(&mut self, rs: &RuleSet, with_id: bool) -> Result<(), AppError> {
+        let RowWriter::Csv(w) = self else {
+            return Ok(());
+        };
+        if with_id {
+            w.write_field("case_id").map_err(csv_err)?;
         }
-        Ok(())
+        w.write_field("line").map_err(csv_err)?;
+        w.write_field("outcome").map_err(csv_err)?;
+        for c in &rs.criteria {
+            w.write_field(&c.id).map_err(csv_err)?;
+        }
+        w.write_field("error").map_err(csv_err)?;
+        w.write_record(None::<&[u8]>).map_err(csv_err)
     }
 
     fn row(
         &mut self,
-        out: &mut dyn Write,
         rs: &RuleSet,
-        id: Option<&str>,
+        id: Option<Option<&str>>,
         line: u64,
         result: Result<(Outcome, &[Tri]), &str>,
     ) -> Result<(), AppError> {
-        let b = &mut self.buf;
-        b.clear();
-        match self.format {
-            BatchFormat::Csv => {
+        match self {
+            RowWriter::Csv(w) => {
                 if let Some(id) = id {
-                    csv_field(b, true, id);
-                    b.push(b',');
+                    w.write_field(spreadsheet_safe(id.unwrap_or("")).as_bytes())
+                        .map_err(csv_err)?;
                 }
-                b.extend_from_slice(line.to_string().as_bytes());
+                w.write_field(line.to_string()).map_err(csv_err)?;
                 match result {
                     Ok((outcome, holds)) => {
-                        csv_field(b, false, outcome.as_str());
+                        w.write_field(outcome.as_str()).map_err(csv_err)?;
                         for h in holds {
-                            b.extend_from_slice(match h {
-                                Tri::True => b",true",
-                                Tri::False => b",false",
-                                Tri::Unknown => b",",
-                            });
+                            w.write_field(match h {
+                                Tri::True => "true",
+                                Tri::False => "false",
+                                Tri::Unknown => "",
+                            })
+                            .map_err(csv_err)?;
                         }
-                        b.push(b',');
+                        w.write_field("").map_err(csv_err)?;
                     }
                     Err(msg) => {
-                        csv_field(b, false, "error");
+                        w.write_field("error").map_err(csv_err)?;
                         for _ in &rs.criteria {
-                            b.push(b',');
+                            w.write_field("").map_err(csv_err)?;
                         }
-                        csv_field(b, false, msg);
+                        w.write_field(spreadsheet_safe(msg).as_bytes())
+                            .map_err(csv_err)?;
                     }
                 }
-                b.push(b'\n');
+                w.write_record(None::<&[u8]>).map_err(csv_err)
             }
-            BatchFormat::Jsonl => {
+            RowWriter::Jsonl { out, buf } => {
+                let b = buf;
+                b.clear();
                 b.push(b'{');
                 if let Some(id) = id {
                     b.extend_from_slice(b"\"case_id\":");
-                    serde_json::to_writer(&mut *b, id).map_err(|e| write_err(e.into()))?;
+                    serde_json::to_writer(&mut *b, &id).map_err(|e| write_err(e.into()))?;
                     b.push(b',');
                 }
                 b.extend_from_slice(format!("\"line\":{line},").as_bytes());
@@ -146,9 +155,16 @@ impl RowWriter {
                         b.extend_from_slice(b"}\n");
                     }
                 }
+                out.write_all(b).map_err(write_err)
             }
         }
-        out.write_all(b).map_err(write_err)
+    }
+
+    pub(super) fn flush(&mut self) -> Result<(), AppError> {
+        match self {
+            RowWriter::Csv(w) => w.flush().map_err(write_err),
+            RowWriter::Jsonl { out, .. } => out.flush().map_err(write_err),
+        }
     }
 }
 
@@ -187,36 +203,69 @@ impl Buffers {
 /// written as bad. Both input formats go through it.
 pub(super) struct Recorder<'a> {
     pub(super) rs: &'a RuleSet,
-    pub(super) rows: RowWriter,
+    pub(super) rows: RowWriter<'a>,
     pub(super) buf: Buffers,
-    pub(super) sink: &'a mut Sink,
     pub(super) tally: &'a mut Tally,
     pub(super) on_bad: &'a mut dyn FnMut(u64, &str) -> Result<(), AppError>,
+    /// Whether the output has a case-id column (decided by the header).
+    with_id: bool,
 }
 
-impl Recorder<'_> {
+impl<'a> Recorder<'a> {
+    pub(super) fn new(
+        rs: &'a RuleSet,
+        rows: RowWriter<'a>,
+        tally: &'a mut Tally,
+        on_bad: &'a mut dyn FnMut(u64, &str) -> Result<(), AppError>,
+    ) -> Self {
+        Recorder {
+            rs,
+            rows,
+            buf: Buffers::new(rs),
+            tally,
+            on_bad,
+            with_id: false,
+        }
+    }
+
+    /// Writes the header; from now on every row has a case-id field exactly
+    /// when `with_id`.
     pub(super) fn header(&mut self, with_id: bool) -> Result<(), AppError> {
-        self.rows
-            .header(self.sink.writer(), &header(self.rs, with_id))
+        self.with_id = with_id;
+        self.rows.header(self.rs, with_id)
+    }
+
+    fn id<'i>(&self, id: Option<&'i str>) -> Option<Option<&'i str>> {
+        self.with_id.then_some(id)
     }
 
     /// Screens the case in `self.buf.answers` and writes its row.
     pub(super) fn screened(&mut self, id: Option<&str>, line: u64) -> Result<(), AppError> {
         let outcome = self.buf.evaluate(self.rs, self.tally);
-        self.rows.row(
-            self.sink.writer(),
-            self.rs,
-            id,
-            line,
-            Ok((outcome, &self.buf.holds)),
-        )
+        let id = self.id(id);
+        self.rows
+            .row(self.rs, id, line, Ok((outcome, &self.buf.holds)))
     }
 
     /// Counts, reports and writes a row that could not be screened.
     pub(super) fn bad(&mut self, id: Option<&str>, line: u64, msg: &str) -> Result<(), AppError> {
         self.tally.bad += 1;
         (self.on_bad)(line, msg)?;
-        self.rows
-            .row(self.sink.writer(), self.rs, id, line, Err(msg))
+        let id = self.id(id);
+        self.rows.row(self.rs, id, line, Err(msg))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("+1"), "'+1");
+        assert_eq!(spreadsheet_safe("-2"), "'-2");
+        assert_eq!(spreadsheet_safe("@cmd"), "'@cmd");
+        assert_eq!(spreadsheet_safe("case-1"), "case-1");
     }
 }
