@@ -84,3 +84,148 @@ pub fn describe_condition(rs: &RuleSet, node: NodeId) -> String {
 pub fn cli_main() -> ExitCode {
     cli::main()
 }
+
+/// Entry points for the fuzz targets in `fuzz/`: each takes arbitrary bytes
+/// and runs one kind of input through everything that reads it, the way the
+/// command line would. Not a stable API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::analysis::vignettes;
+    use crate::cli::batch;
+    use crate::cli::request::{BatchFormat, BatchRequest};
+    use crate::compile::catalog;
+    use crate::diagnostics::{self, Diagnostics, FileId};
+    use crate::engine::{Answer, RuleSet};
+    use crate::files::answers::{self, AnswersDoc, Match};
+    use crate::files::vignettes::VignetteDoc;
+    use crate::files::yaml;
+    use crate::report::{self, Sections, Summary, Wanted};
+
+    /// The default rule set, compiled once per process.
+    fn default_rules() -> &'static RuleSet {
+        static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| match catalog::load(catalog::DEFAULT_ID) {
+            Ok(l) => l.rules,
+            Err(e) => panic!("the bundled rule set does not load: {e}"),
+        })
+    }
+
+    /// Every report of one evaluated case, with every section.
+    fn render_all(rs: &RuleSet, answers: &[Answer]) {
+        let ev = rs.evaluate(answers);
+        let before = rs.evaluate(&vec![Answer::Unanswered; rs.questions.len()]);
+        let set = vec!["x=y".to_string()];
+        let wanted = Wanted {
+            what_if: Some((&set, &before)),
+            why: true,
+            what_would_change: true,
+        };
+        let s = Summary::new(rs, &ev, "2026-01-01", Sections::new(rs, &ev, &wanted));
+        let style = report::table::Style {
+            utf8: true,
+            color: false,
+            width: 80,
+        };
+        let _ = report::text::render(&s, style);
+        let _ = report::json::render(&s);
+        let _ = report::markdown::render(&s);
+        let _ = report::html::render(&s);
+        let _ = report::fhir::response(rs, &ev, "2026-01-01");
+    }
+
+    fn render_diagnostics(d: &Diagnostics) {
+        let _ = diagnostics::render::render(d, diagnostics::Format::Rich, true);
+        let _ = diagnostics::render::render(d, diagnostics::Format::Short, false);
+    }
+
+    /// A rule-set file: compile it, show its problems, and if it compiles,
+    /// explain it, draw it, export it and screen an empty case.
+    pub fn rule_set(data: &[u8]) {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        match catalog::compile_text("fuzz.yaml", text) {
+            Err(d) => render_diagnostics(&d),
+            Ok(loaded) => {
+                render_diagnostics(&loaded.warnings);
+                let rs = &loaded.rules;
+                let _ = report::explain::rule_set(rs);
+                let _ = report::graph::mermaid(rs);
+                let _ = report::graph::dot(rs);
+                let _ = report::fhir::questionnaire(rs);
+                render_all(rs, &vec![Answer::Unanswered; rs.questions.len()]);
+            }
+        }
+    }
+
+    /// An answers file for the default rule set.
+    pub fn answers(data: &[u8]) {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        let rs = default_rules();
+        let doc: AnswersDoc = match yaml::parse(text, FileId::MAIN) {
+            Ok(doc) => doc,
+            Err(d) => return render_diagnostics(&Diagnostics::with_text("a", text, vec![d])),
+        };
+        for mode in [Match::Strict, Match::ByQuestionId] {
+            match answers::bind(rs, &doc, mode) {
+                Ok(a) => {
+                    render_all(rs, &a);
+                    let saved = answers::to_file_text(rs, &a);
+                    let again: AnswersDoc = match yaml::parse(&saved, FileId::MAIN) {
+                        Ok(doc) => doc,
+                        Err(d) => panic!("saved answers do not parse: {}\n{saved}", d.message),
+                    };
+                    let back = answers::bind(rs, &again, Match::Strict);
+                    assert!(back.as_ref() == Ok(&a), "saved answers differ: {saved}");
+                }
+                Err(d) => render_diagnostics(&Diagnostics::with_text("a", text, d)),
+            }
+        }
+    }
+
+    /// A vignette file for the default rule set.
+    pub fn vignettes(data: &[u8]) {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        let rs = default_rules();
+        match yaml::parse::<VignetteDoc>(text, FileId::MAIN) {
+            Ok(doc) => {
+                if let Err(d) = vignettes::run(rs, &doc) {
+                    render_diagnostics(&Diagnostics::with_text("v", text, d));
+                }
+            }
+            Err(d) => render_diagnostics(&Diagnostics::with_text("v", text, vec![d])),
+        }
+    }
+
+    /// Batch rows, as CSV and as JSON Lines, in both output formats.
+    pub fn batch_rows(data: &[u8]) {
+        let rs = default_rules();
+        for input in [batch::Input::Csv, batch::Input::Jsonl] {
+            for format in [BatchFormat::Csv, BatchFormat::Jsonl] {
+                let args = BatchRequest {
+                    input: "-".into(),
+                    rules: catalog::DEFAULT_ID.into(),
+                    format,
+                    input_format: None,
+                    output: None,
+                    strict: false,
+                    id_column: None,
+                };
+                let mut out = Vec::new();
+                let _ = batch::screen(
+                    rs,
+                    input,
+                    std::io::Cursor::new(data),
+                    &args,
+                    "fuzz",
+                    &mut out,
+                    &mut |_, _| Ok(()),
+                );
+            }
+        }
+    }
+}

@@ -194,6 +194,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "answers")]
     pub save: Option<PathBuf>,
 
+    /// Interactive: with --save, replace an existing file instead of refusing.
+    #[arg(long, requires = "save")]
+    pub force: bool,
+
     /// Interactive: continue a walk saved with --save (keeps saving to it unless --save says otherwise).
     #[arg(long, value_name = "FILE", conflicts_with = "answers")]
     pub resume: Option<PathBuf>,

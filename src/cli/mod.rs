@@ -41,6 +41,8 @@ pub fn main() -> ExitCode {
         }
     };
     let (settings, request) = request::from_cli(cli);
+    // Ctrl-C and SIGTERM mean exit 130 for every command, with one line.
+    interrupt::install();
     match run(&settings, request) {
         Ok(exit) => exit.into(),
         Err(e) => {

@@ -22,6 +22,8 @@ pub struct RunRequest {
     pub answers: Option<PathBuf>,
     pub format: Format,
     pub save: Option<PathBuf>,
+    /// Replace an existing `save` file.
+    pub force: bool,
     pub resume: Option<PathBuf>,
     pub teach: bool,
     pub why: bool,
@@ -80,6 +82,7 @@ impl From<args::RunArgs> for RunRequest {
             answers: a.answers,
             format: a.format,
             save: a.save,
+            force: a.force,
             resume: a.resume,
             teach: a.teach,
             why: a.why,

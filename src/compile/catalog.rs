@@ -67,6 +67,9 @@ pub const BANKS: &[Bundled] = &[Bundled {
 pub struct Loaded {
     pub rules: RuleSet,
     pub warnings: Diagnostics,
+    /// The files on disk it was read from (the rule set, its bank); empty
+    /// for a bundled rule set. Writers refuse to overwrite these.
+    pub paths: Vec<std::path::PathBuf>,
 }
 
 /// Why a rule set could not be loaded.
@@ -110,7 +113,9 @@ pub fn load(spec: &str) -> Result<Loaded, LoadError> {
         });
     }
     let text = read_text(path)?;
-    compile_text(spec, &text).map_err(LoadError::Invalid)
+    let mut loaded = compile_text(spec, &text).map_err(LoadError::Invalid)?;
+    loaded.paths.insert(0, path.to_path_buf());
+    Ok(loaded)
 }
 
 /// Parses, validates and compiles rule-set text. On success the warnings come
@@ -141,11 +146,18 @@ pub fn compile_text(name: &str, text: &str) -> Result<Loaded, Diagnostics> {
         text: &files[1].text,
     });
     let (rules, diags) = compile(&doc, text, bank_ref);
+    let bank_path = match (&doc.question_bank, files.get(1)) {
+        (Some(id), Some(bank)) if !BANKS.iter().any(|b| b.id == id.value) => {
+            vec![std::path::PathBuf::from(&bank.name)]
+        }
+        _ => Vec::new(),
+    };
     let diags = Diagnostics::new(files, diags);
     match rules {
         Some(rules) => Ok(Loaded {
             rules,
             warnings: diags,
+            paths: bank_path,
         }),
         None => Err(diags),
     }

@@ -246,3 +246,125 @@ fn endless_or_huge_lines_stop_at_the_limit_with_flat_memory() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("-:1: line longer than the limit"), "{err}");
 }
+
+#[test]
+fn save_never_replaces_another_case_or_a_file_being_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let existing = write(
+        dir.path(),
+        "case.yaml",
+        b"rule_set: mini\nanswers: {flag: no}\n",
+    );
+    let rules = write(
+        dir.path(),
+        "rules.yaml",
+        &std::fs::read(fixture("mini.yaml")).expect("fixture"),
+    );
+    let cases: [(&[&str], &str); 3] = [
+        (&["run", "--save", &existing], "already exists"),
+        (
+            &["run", "--rules", &rules, "--save", &rules, "--force"],
+            "is the rule set being read",
+        ),
+        (&["run", "--save", "/dev/null"], "not a regular file"),
+    ];
+    for (args, want) in cases {
+        let o = run_timed(args, None, SECOND);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&existing).expect("read"),
+        "rule_set: mini\nanswers: {flag: no}\n",
+        "the existing case is untouched"
+    );
+    assert!(
+        std::fs::read_to_string(&rules)
+            .expect("read")
+            .contains("id: mini")
+    );
+}
+
+#[test]
+fn batch_never_writes_onto_its_input_or_a_device() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = write(dir.path(), "in.csv", b"case_id,flag\na,no\n");
+    for (out, want) in [
+        (input.as_str(), "is the input being read"),
+        ("/dev/null", "not a regular file"),
+    ] {
+        let o = run_timed(
+            &["batch", &input, "-r", &fixture("mini.yaml"), "-o", out],
+            None,
+            SECOND,
+        );
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(want), "{out}");
+    }
+    assert_eq!(
+        std::fs::read(&input).expect("read"),
+        b"case_id,flag\na,no\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = write(dir.path(), "in.csv", b"case_id,flag\na,no\n");
+    let real = write(dir.path(), "real.csv", b"old\n");
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let o = run_timed(
+        &[
+            "batch",
+            &input,
+            "-r",
+            &fixture("mini.yaml"),
+            "-o",
+            &link.display().to_string(),
+        ],
+        None,
+        SECOND,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .expect("read")
+            .starts_with("case_id,")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_means_130_for_every_command() {
+    // `run --answers -` waits on standard input: a moment to be stopped in.
+    let mut child = bin()
+        .args(["run", "--answers", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let start = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        assert!(start.elapsed() < SECOND, "did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(out.status.code(), Some(130));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+}

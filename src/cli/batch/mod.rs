@@ -87,7 +87,13 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
         None => sniff(&args.input, &mut reader).map_err(|e| InputError::from_io(&shown, e))?,
     };
 
-    // Write to a temporary file beside the target, renamed at the end, or to stdout.
+    // Write to a temporary file beside the target, renamed at the end, or to
+    // stdout; never onto a file being read.
+    if let Some(out) = &args.output {
+        let mut reading = vec![("input", args.input.as_path())];
+        reading.extend(loaded.paths.iter().map(|p| ("rule set", p.as_path())));
+        super::atomic::refuse_if_reading(out, &reading)?;
+    }
     let mut sink = Sink::open(args.output.as_deref())?;
     let mut reported = 0usize;
     let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {

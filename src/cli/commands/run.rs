@@ -2,10 +2,11 @@
 //! with optional what-if changes (`--set`).
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::{RunRequest, Settings};
-use crate::cli::{output, render_diagnostics, screening, walk};
+use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
 use crate::diagnostics::suggest;
 use crate::engine::{Answer, RuleSet, parse_text};
@@ -14,6 +15,9 @@ use crate::files::answers::Match;
 pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     let loaded = catalog::load(&req.rules)?;
     let rs = &loaded.rules;
+    if let Some(save) = &req.save {
+        check_save_target(save, req, &loaded.paths)?;
+    }
     let Some(path) = &req.answers else {
         if !loaded.warnings.items.is_empty() {
             // Warnings do not stop a screening, but an author should see them.
@@ -34,6 +38,35 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     let ev = rs.evaluate(&answers);
     output::stdout(&screening::render(rs, &ev, req, before.as_ref()))?;
     Ok(Exit::Success)
+}
+
+/// `--save FILE` must never silently replace another case or a file being
+/// read: an existing file is refused unless it is the one being resumed or
+/// `--force` is given, and the rule set or bank is always refused. Checked
+/// before anything is asked.
+fn check_save_target(save: &Path, req: &RunRequest, reading: &[PathBuf]) -> Result<(), AppError> {
+    let shown = save.display().to_string();
+    let (_, existing) = atomic::check_target(save, &shown)?;
+    let resuming_it = req
+        .resume
+        .as_ref()
+        .is_some_and(|r| same_file::is_same_file(r, save).unwrap_or(false));
+    if existing.is_some() && !resuming_it && !req.force {
+        return Err(AppError::Usage(format!(
+            "{shown} already exists: continue that case with --resume {shown}, or pass --force to replace it"
+        )));
+    }
+    let labelled: Vec<(&str, &Path)> = reading
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                if i == 0 { "rule set" } else { "question bank" },
+                p.as_path(),
+            )
+        })
+        .collect();
+    atomic::refuse_if_reading(save, &labelled)
 }
 
 /// Applies `--set question=value` changes, checking each like an answer.

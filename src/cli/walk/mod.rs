@@ -122,6 +122,11 @@ impl<'a> Walk<'a> {
         walk
     }
 
+    /// The answers so far.
+    pub fn answers(&self) -> &[Answer] {
+        &self.answers
+    }
+
     /// Drops the answers of questions no longer asked.
     fn reapply_skip_logic(&mut self) {
         let mut asked = vec![true; self.answers.len()];

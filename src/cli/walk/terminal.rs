@@ -63,7 +63,25 @@ pub fn run(rules: &RuleSet, args: &RunRequest) -> Result<Exit, AppError> {
     });
     let end = match result {
         Ok(end) => end,
-        Err(WalkError::Save(e)) => return Err(e),
+        Err(WalkError::Save(e)) => {
+            // A full disk or a vanished folder: the answers are not lost.
+            // The file keeps the last save that succeeded (saves are
+            // atomic); show everything answered so far.
+            let _ = Term::stderr().show_cursor();
+            let ev = rules.evaluate(walk.answers());
+            output::eprintln("");
+            output::stdout(&screening::render(rules, &ev, args, None))?;
+            let kept = save_path.as_deref().map_or(String::new(), |p| {
+                format!(
+                    "; {} still holds the answers up to the one before (continue with --resume {})",
+                    p.display(),
+                    p.display()
+                )
+            });
+            return Err(AppError::Usage(format!(
+                "the last answer could not be saved: {e}{kept}. The summary above shows every answer given."
+            )));
+        }
         Err(WalkError::Prompt(PromptError::Interrupted)) => {
             // console raised SIGINT as it returned: the handler is printing
             // the message and exiting. Give it the stage, so it is said once.

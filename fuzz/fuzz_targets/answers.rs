@@ -1,0 +1,6 @@
+//! Fuzz target: arbitrary bytes as answers, through everything that reads them.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    sij_screen::fuzzing::answers(data);
+});
