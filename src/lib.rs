@@ -67,7 +67,7 @@ pub fn answers_file_text(rs: &RuleSet, answers: &[Answer]) -> String {
 pub fn read_answers_text(rs: &RuleSet, text: &str) -> Result<Vec<Answer>, String> {
     let doc: AnswersDoc =
         files::yaml::parse(text, diagnostics::FileId::MAIN).map_err(|d| d.message)?;
-    files::answers::bind(rs, &doc, Match::Strict).map_err(|ds| {
+    files::answers::bind(rs, &doc, text, Match::Strict).map_err(|ds| {
         ds.iter()
             .map(|d| d.message.clone())
             .collect::<Vec<_>>()
@@ -169,7 +169,7 @@ pub mod fuzzing {
             Err(d) => return render_diagnostics(&Diagnostics::with_text("a", text, vec![d])),
         };
         for mode in [Match::Strict, Match::ByQuestionId] {
-            match answers::bind(rs, &doc, mode) {
+            match answers::bind(rs, &doc, text, mode) {
                 Ok(a) => {
                     render_all(rs, &a);
                     let saved = answers::to_file_text(rs, &a);
@@ -177,7 +177,7 @@ pub mod fuzzing {
                         Ok(doc) => doc,
                         Err(d) => panic!("saved answers do not parse: {}\n{saved}", d.message),
                     };
-                    let back = answers::bind(rs, &again, Match::Strict);
+                    let back = answers::bind(rs, &again, &saved, Match::Strict);
                     assert!(back.as_ref() == Ok(&a), "saved answers differ: {saved}");
                 }
                 Err(d) => render_diagnostics(&Diagnostics::with_text("a", text, d)),
@@ -193,7 +193,7 @@ pub mod fuzzing {
         let rs = default_rules();
         match yaml::parse::<VignetteDoc>(text, FileId::MAIN) {
             Ok(doc) => {
-                if let Err(d) = vignettes::run(rs, &doc) {
+                if let Err(d) = vignettes::run(rs, &doc, text) {
                     render_diagnostics(&Diagnostics::with_text("v", text, d));
                 }
             }

@@ -21,8 +21,11 @@
 //! `criteria` values are `true`, `false` or `~` (null: unknown); criteria not
 //! listed are not checked.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Diagnostic, FileId, Span, suggest};
-use crate::engine::{Answer, Outcome, RawValue, RuleSet, Tri, parse_value};
+use crate::engine::{Answer, Outcome, RawValue, RuleSet, Tri};
+use crate::files::answers::check_value;
 use crate::files::vignettes::VignetteDoc;
 
 /// One checked difference between what a case expects and what happened.
@@ -76,7 +79,7 @@ struct Bound {
 
 /// Runs every case of `doc` against `rs`. Problems in the file itself (an
 /// unknown question, a bad value, an `extends` cycle) are errors, all listed.
-pub fn run(rs: &RuleSet, doc: &VignetteDoc) -> Result<Report, Vec<Diagnostic>> {
+pub fn run(rs: &RuleSet, doc: &VignetteDoc, text: &str) -> Result<Report, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if doc.rule_set.value != rs.meta.id {
         errors.push(Diagnostic::error(
@@ -88,20 +91,25 @@ pub fn run(rs: &RuleSet, doc: &VignetteDoc) -> Result<Report, Vec<Diagnostic>> {
         ));
         return Err(errors);
     }
-    let ids: Vec<&str> = doc.cases.iter().map(|c| c.id.value.as_str()).collect();
-    for (i, c) in doc.cases.iter().enumerate() {
-        if ids[..i].contains(&c.id.value.as_str()) {
-            errors.push(Diagnostic::error(
-                Span::of(FileId::MAIN, &c.id),
-                format!("duplicate case id '{}'", c.id.value),
-            ));
+    let mut first: HashMap<&str, Span> = HashMap::new();
+    for c in &doc.cases {
+        let span = Span::of(FileId::MAIN, &c.id);
+        if let Some(earlier) = first.insert(c.id.value.as_str(), span) {
+            first.insert(c.id.value.as_str(), earlier);
+            errors.push(
+                Diagnostic::error(span, format!("duplicate case id '{}'", c.id.value))
+                    .with_related(earlier, "first defined here"),
+            );
         }
     }
-    let mut bound: Vec<Option<Bound>> = Vec::with_capacity(doc.cases.len());
-    for i in 0..doc.cases.len() {
-        bound.push(bind_case(rs, doc, i, &ids, &mut errors));
-    }
+    let answers = resolve_answers(rs, doc, text, &mut errors);
+    let bound: Vec<Option<Bound>> = answers
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| bind_expectations(rs, doc, i, a, &mut errors))
+        .collect();
     if !errors.is_empty() {
+        errors.sort_by_key(|d| d.span);
         return Err(errors);
     }
 
@@ -155,69 +163,155 @@ pub fn run(rs: &RuleSet, doc: &VignetteDoc) -> Result<Report, Vec<Diagnostic>> {
     })
 }
 
-/// Resolves case `i`'s answers (following `extends`) and expectations.
-fn bind_case(
+/// Where a case stands while its `extends` chain is resolved.
+#[derive(Clone)]
+enum Resolution {
+    Unvisited,
+    /// On the chain being resolved now: meeting it again is a cycle.
+    Visiting,
+    /// Resolved: the answers, or `None` when the case or an ancestor is
+    /// broken (already reported).
+    Done(Option<Vec<Answer>>),
+}
+
+/// Every case's answers, following `extends`. Each case's own answers are
+/// checked once (problems are reported at the case that wrote them) and
+/// each resolved case is remembered, so long chains cost time in proportion
+/// to their length, not its cube.
+fn resolve_answers(
     rs: &RuleSet,
     doc: &VignetteDoc,
-    i: usize,
-    ids: &[&str],
+    text: &str,
     errors: &mut Vec<Diagnostic>,
-) -> Option<Bound> {
-    // The chain of cases from the root ancestor down to `i`.
-    let mut chain = vec![i];
-    let mut cur = i;
-    while let Some(parent) = &doc.cases[cur].extends {
-        let Some(p) = ids.iter().position(|id| *id == parent.value) else {
-            errors.push(Diagnostic::error(
-                Span::of(FileId::MAIN, parent),
-                format!("no case '{}' to extend", parent.value),
-            ));
-            return None;
-        };
-        if chain.contains(&p) {
-            errors.push(Diagnostic::error(
-                Span::of(FileId::MAIN, parent),
-                format!("case '{}' extends itself in a cycle", ids[i]),
-            ));
-            return None;
-        }
-        chain.push(p);
-        cur = p;
-    }
-    let mut answers = vec![Answer::Unanswered; rs.questions.len()];
-    let mut ok = true;
-    for &ci in chain.iter().rev() {
-        for (key, value) in &doc.cases[ci].answers.0 {
-            let Some(qi) = rs.question_idx(&key.value) else {
-                // Report each bad key once, at the case that wrote it.
-                if ci == i {
-                    let help =
-                        suggest::help(&key.value, rs.questions.iter().map(|q| q.id.as_str()));
-                    errors.push(
-                        Diagnostic::error(
-                            Span::of(FileId::MAIN, key),
-                            format!("no question '{}'", key.value),
-                        )
-                        .with_help(help),
-                    );
+) -> Vec<Option<Vec<Answer>>> {
+    let index: HashMap<&str, usize> = doc
+        .cases
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, c)| (c.id.value.as_str(), i))
+        .collect();
+    let mut state = vec![Resolution::Unvisited; doc.cases.len()];
+    for start in 0..doc.cases.len() {
+        // Walk up to the first resolved ancestor (or the root), then back down.
+        let mut path = Vec::new();
+        let mut cur = start;
+        let mut base: Option<Option<Vec<Answer>>> = None;
+        loop {
+            match &state[cur] {
+                Resolution::Done(a) => {
+                    base = Some(a.clone());
+                    break;
                 }
-                ok = false;
-                continue;
-            };
-            match parse_value(&rs.questions[qi], &value.value) {
-                Ok(a) => answers[qi] = a,
-                Err(msg) => {
-                    if ci == i {
+                Resolution::Visiting => {
+                    // `cur` is on this path: a cycle. Everything on it is broken.
+                    let at = path.last().copied().unwrap_or(cur);
+                    if let Some(parent) = &doc.cases[at].extends {
                         errors.push(Diagnostic::error(
-                            Span::of(FileId::MAIN, value),
-                            format!("{}: {msg}", key.value),
+                            Span::of(FileId::MAIN, parent),
+                            format!(
+                                "case '{}' extends itself in a cycle",
+                                doc.cases[at].id.value
+                            ),
                         ));
                     }
-                    ok = false;
+                    base = Some(None);
+                    break;
+                }
+                Resolution::Unvisited => {}
+            }
+            state[cur] = Resolution::Visiting;
+            path.push(cur);
+            let Some(parent) = &doc.cases[cur].extends else {
+                break;
+            };
+            match index.get(parent.value.as_str()) {
+                Some(&p) => cur = p,
+                None => {
+                    errors.push(Diagnostic::error(
+                        Span::of(FileId::MAIN, parent),
+                        format!("no case '{}' to extend", parent.value),
+                    ));
+                    base = Some(None);
+                    break;
                 }
             }
         }
+        let mut answers = match base {
+            Some(Some(a)) => Some(a),
+            Some(None) => None,
+            None => Some(vec![Answer::Unanswered; rs.questions.len()]),
+        };
+        for &case in path.iter().rev() {
+            let own = own_answers(rs, doc, case, text, errors);
+            answers = match (answers, own) {
+                (Some(mut a), Some(own)) => {
+                    for (qi, v) in own {
+                        a[qi] = v;
+                    }
+                    Some(a)
+                }
+                _ => None,
+            };
+            state[case] = Resolution::Done(answers.clone());
+        }
     }
+    state
+        .into_iter()
+        .map(|s| match s {
+            Resolution::Done(a) => a,
+            _ => None,
+        })
+        .collect()
+}
+
+/// The answers case `i` writes itself, each checked; `None` (with every
+/// problem reported) when any is wrong.
+fn own_answers(
+    rs: &RuleSet,
+    doc: &VignetteDoc,
+    i: usize,
+    text: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<(usize, Answer)>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (key, value) in &doc.cases[i].answers.0 {
+        let Some(qi) = rs.question_idx(&key.value) else {
+            let help = suggest::help(&key.value, rs.questions.iter().map(|q| q.id.as_str()));
+            errors.push(
+                Diagnostic::error(
+                    Span::of(FileId::MAIN, key),
+                    format!("no question '{}'", key.value),
+                )
+                .with_help(help),
+            );
+            ok = false;
+            continue;
+        };
+        match check_value(&rs.questions[qi], value, text) {
+            Ok(a) => out.push((qi, a)),
+            Err(msg) => {
+                errors.push(Diagnostic::error(
+                    Span::of(FileId::MAIN, value),
+                    format!("{}: {msg}", key.value),
+                ));
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Case `i`'s expectations, checked against the rule set.
+fn bind_expectations(
+    rs: &RuleSet,
+    doc: &VignetteDoc,
+    i: usize,
+    answers: Option<Vec<Answer>>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Bound> {
+    let mut ok = answers.is_some();
     let case = &doc.cases[i];
     let mut expect_criteria = Vec::new();
     for (key, value) in &case.expect.criteria.0 {
@@ -248,7 +342,7 @@ fn bind_case(
         expect_criteria.push((ci, want));
     }
     ok.then_some(Bound {
-        answers,
+        answers: answers?,
         expect_outcome: case.expect.outcome.value,
         expect_criteria,
     })
@@ -281,7 +375,7 @@ criteria:
     fn report(vignettes: &str) -> Result<Report, Vec<Diagnostic>> {
         let rs = catalog::compile_text("t", RULES).expect("rules").rules;
         let doc: VignetteDoc = crate::files::yaml::parse(vignettes, FileId::MAIN).expect("parses");
-        run(&rs, &doc)
+        run(&rs, &doc, vignettes)
     }
 
     #[test]
@@ -367,7 +461,7 @@ cases:
             let doc: crate::files::vignettes::VignetteDoc =
                 crate::files::yaml::parse(text, FileId::MAIN)
                     .unwrap_or_else(|d| panic!("{}", d.message));
-            let report = run(&rules, &doc).unwrap_or_else(|d| panic!("{d:?}"));
+            let report = run(&rules, &doc, text).unwrap_or_else(|d| panic!("{d:?}"));
             assert!(
                 report.cases.len() >= 12,
                 "{}: {} vignettes",

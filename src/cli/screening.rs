@@ -19,7 +19,7 @@ pub fn read_answers(path: &Path, rs: &RuleSet, mode: Match) -> Result<Vec<Answer
     let text = read_text(path)?;
     let invalid = |d| AppError::Invalid(Diagnostics::with_text(&name, &text, d));
     let doc: AnswersDoc = yaml::parse(&text, FileId::MAIN).map_err(|d| invalid(vec![d]))?;
-    answers::bind(rs, &doc, mode).map_err(invalid)
+    answers::bind(rs, &doc, &text, mode).map_err(invalid)
 }
 
 /// Renders a screening result in the chosen format, with the sections the

@@ -127,14 +127,8 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
     }
     match (&q.kind, raw) {
         (QuestionKind::YesNo, RawValue::Bool(b)) => Ok(if *b { Answer::Yes } else { Answer::No }),
-        (QuestionKind::YesNo, RawValue::Text(t)) => match t.as_str() {
-            "yes" => Ok(Answer::Yes),
-            "no" => Ok(Answer::No),
-            other => Err(format!(
-                "expected yes, no or unknown, found '{}'",
-                other.escape_debug()
-            )),
-        },
+        (QuestionKind::YesNo, RawValue::Text(t)) => yes_no(t)
+            .ok_or_else(|| format!("expected yes, no or unknown, found '{}'", t.escape_debug())),
         (QuestionKind::Number(spec), RawValue::Number(v)) => match spec.check(*v) {
             None => Ok(Answer::Number(*v)),
             Some(why) => Err(why),
@@ -188,10 +182,9 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
         return parse_value(q, &RawValue::Text(t.to_string()));
     }
     match &q.kind {
-        QuestionKind::YesNo => match t {
-            "yes" | "true" => Ok(Answer::Yes),
-            "no" | "false" => Ok(Answer::No),
-            _ => parse_value(q, &RawValue::Text(t.to_string())),
+        QuestionKind::YesNo => match yes_no(t) {
+            Some(a) => Ok(a),
+            None => parse_value(q, &RawValue::Text(t.to_string())),
         },
         QuestionKind::Number(spec) => match t.parse::<f64>() {
             Ok(v) => match spec.check(v) {
@@ -216,6 +209,16 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
             }
             Ok(Answer::Multi(bits))
         }
+    }
+}
+
+/// The words a yes/no answer may be written as, in every input: `yes`,
+/// `no`, `true`, `false` (lower case; `Yes`, `on` or `y` are refused).
+fn yes_no(word: &str) -> Option<Answer> {
+    match word {
+        "yes" | "true" => Some(Answer::Yes),
+        "no" | "false" => Some(Answer::No),
+        _ => None,
     }
 }
 

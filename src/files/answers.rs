@@ -20,7 +20,8 @@ use serde_saphyr::Spanned;
 
 use crate::diagnostics::suggest;
 use crate::diagnostics::{Diagnostic, FileId, Span};
-use crate::engine::{Answer, RawValue, RuleSet, parse_value};
+use crate::engine::ruleset::Question;
+use crate::engine::{Answer, RawValue, RuleSet, parse_text, parse_value};
 
 impl<'de> Deserialize<'de> for RawValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -118,8 +119,38 @@ pub enum Match {
     ByQuestionId,
 }
 
-/// Checks an answers file against a rule set, listing every problem.
-pub fn bind(rs: &RuleSet, doc: &AnswersDoc, mode: Match) -> Result<Vec<Answer>, Vec<Diagnostic>> {
+/// Checks one written answer against its question. A value YAML would read
+/// as a boolean or a number is checked by its spelling, with the same text
+/// parser a CSV cell or `--set` uses: so `yes`, `true` and `80` are accepted
+/// everywhere, and `Yes`, `on`, `y` or `0x2` nowhere. (`text` is the file the
+/// value was parsed from.)
+pub fn check_value(q: &Question, value: &Spanned<RawValue>, text: &str) -> Result<Answer, String> {
+    match &value.value {
+        RawValue::Bool(_) | RawValue::Number(_) => match spelling(value, text) {
+            Some(s) => parse_text(q, s),
+            None => parse_value(q, &value.value),
+        },
+        other => parse_value(q, other),
+    }
+}
+
+/// The text a value was written as (where it was defined, for an alias).
+fn spelling<'t>(value: &Spanned<RawValue>, text: &'t str) -> Option<&'t str> {
+    let span = value.defined.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    text.get(start..start.checked_add(len)?)
+        .filter(|s| !s.is_empty())
+}
+
+/// Checks an answers file (`doc`, parsed from `text`) against a rule set,
+/// listing every problem.
+pub fn bind(
+    rs: &RuleSet,
+    doc: &AnswersDoc,
+    text: &str,
+    mode: Match,
+) -> Result<Vec<Answer>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if mode == Match::Strict {
         if doc.rule_set.value != rs.meta.id {
@@ -160,7 +191,7 @@ pub fn bind(rs: &RuleSet, doc: &AnswersDoc, mode: Match) -> Result<Vec<Answer>, 
             }
             continue;
         };
-        match parse_value(&rs.questions[qi], &value.value) {
+        match check_value(&rs.questions[qi], value, text) {
             Ok(a) => answers[qi] = a,
             Err(msg) => errors.push(Diagnostic::error(
                 Span::of(FileId::MAIN, value),

@@ -455,7 +455,16 @@ fn sigterm_during_batch_leaves_no_partial_output() {
         stdin.write_all(b"flag,excl\nno,no\n").expect("write");
         stdin.flush().expect("flush");
     }
-    std::thread::sleep(Duration::from_millis(300));
+    // Wait until the run is under way (its temporary output exists, so its
+    // interrupt handler is installed), however loaded the machine is.
+    let start = std::time::Instant::now();
+    while std::fs::read_dir(d.path()).expect("ls").next().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "batch never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")

@@ -353,7 +353,7 @@ fn sigterm_means_130_for_every_command() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("runs");
-    std::thread::sleep(Duration::from_millis(300));
+    wait_for_sigterm_handler(child.id());
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -367,4 +367,99 @@ fn sigterm_means_130_for_every_command() {
     let out = child.wait_with_output().expect("output");
     assert_eq!(out.status.code(), Some(130));
     assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+}
+
+/// One parser, one set of spellings: a YAML answers file, a CSV cell,
+/// `--set` and a JSON Lines string accept and refuse exactly the same
+/// spellings of a yes/no and a number answer.
+#[test]
+fn every_input_accepts_the_same_spellings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = fixture("mini.yaml");
+    let base = write(dir.path(), "base.yaml", b"rule_set: mini\nanswers: {}\n");
+    for (question, spelling, accepted) in [
+        ("flag", "yes", true),
+        ("flag", "no", true),
+        ("flag", "true", true),
+        ("flag", "false", true),
+        ("flag", "unknown", true),
+        ("flag", "Yes", false),
+        ("flag", "TRUE", false),
+        ("flag", "on", false),
+        ("flag", "y", false),
+        ("flag", "1", false),
+        ("pct", "80", true),
+        ("pct", "1e1", true),
+        ("pct", "0x2", false),
+        ("pct", "1_000", false),
+        ("pct", "eighty", false),
+    ] {
+        let yaml = write(
+            dir.path(),
+            "a.yaml",
+            format!("rule_set: mini\nanswers:\n  {question}: {spelling}\n").as_bytes(),
+        );
+        let from_file = run_timed(&["run", "-r", &rules, "-a", &yaml], None, SECOND);
+        let set = format!("{question}={spelling}");
+        let from_set = run_timed(
+            &["run", "-r", &rules, "-a", &base, "--set", &set],
+            None,
+            SECOND,
+        );
+        let csv = format!("{question}\n{spelling}\n");
+        let from_csv = run_timed(
+            &["batch", "-", "-r", &rules, "--input-format", "csv"],
+            Some(csv.as_bytes()),
+            SECOND,
+        );
+        // JSON is typed: a number is written as a number, anything else
+        // as a string.
+        let value = if serde_json::from_str::<f64>(spelling).is_ok() {
+            spelling.to_string()
+        } else {
+            format!("\"{spelling}\"")
+        };
+        let jsonl = format!("{{\"{question}\": {value}}}\n");
+        let from_jsonl = run_timed(
+            &["batch", "-", "-r", &rules, "--input-format", "jsonl"],
+            Some(jsonl.as_bytes()),
+            SECOND,
+        );
+        let verdicts = [
+            from_file.status.code() == Some(0),
+            from_set.status.code() == Some(0),
+            from_csv.status.code() == Some(0),
+            from_jsonl.status.code() == Some(0),
+        ];
+        assert_eq!(
+            verdicts, [accepted; 4],
+            "{question}: {spelling} (file, --set, csv, jsonl)"
+        );
+    }
+}
+
+/// Waits until process `pid` catches SIGTERM (its handler is installed), as
+/// `/proc/PID/status` shows in the `SigCgt` mask; elsewhere, a fixed pause.
+fn wait_for_sigterm_handler(pid: u32) {
+    let status = format!("/proc/{pid}/status");
+    if !Path::new(&status).exists() {
+        std::thread::sleep(Duration::from_millis(500));
+        return;
+    }
+    let start = Instant::now();
+    loop {
+        let caught = std::fs::read_to_string(&status)
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("SigCgt:"))
+                    .and_then(|m| u64::from_str_radix(m.trim(), 16).ok())
+            })
+            .is_some_and(|mask| mask & (1 << (15 - 1)) != 0);
+        if caught {
+            return;
+        }
+        assert!(start.elapsed() < SECOND, "no SIGTERM handler appeared");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }

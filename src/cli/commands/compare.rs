@@ -31,7 +31,7 @@ pub fn run(args: &CompareRequest) -> Result<Exit, AppError> {
             let mut rows = Vec::new();
             for l in &loaded {
                 let answers =
-                    answers::bind(&l.rules, &doc, Match::ByQuestionId).map_err(invalid)?;
+                    answers::bind(&l.rules, &doc, &text, Match::ByQuestionId).map_err(invalid)?;
                 rows.push((&l.rules, l.rules.evaluate(&answers)));
             }
             case_table(&rows, style)

@@ -33,7 +33,7 @@ pub fn run(args: &TestRequest) -> Result<Exit, AppError> {
         let (name, text) = vignette_text(spec, args.vignettes.as_deref())?;
         let invalid = |d| AppError::Invalid(Diagnostics::with_text(&name, &text, d));
         let doc: VignetteDoc = yaml::parse(&text, FileId::MAIN).map_err(|d| invalid(vec![d]))?;
-        let result = vignettes::run(&loaded.rules, &doc).map_err(invalid)?;
+        let result = vignettes::run(&loaded.rules, &doc, &text).map_err(invalid)?;
         report::vignettes::render(&mut out, &loaded.rules.meta.id, &name, &result, style);
         passed += result.passed();
         failed += result.failed();
