@@ -3,7 +3,7 @@
 //! published criteria disagree (50% or 75% relief, one or two blocks,
 //! nicotine), and this is where that becomes visible.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::describe;
 use crate::engine::RuleSet;
@@ -50,17 +50,28 @@ pub fn pair_criteria(a: &RuleSet, b: &RuleSet) -> Vec<Pair> {
             .collect()
     };
     let (ra, rb) = (read(a), read(b));
-    let mut scores = Vec::new();
-    for (ai, qa) in ra.iter().enumerate() {
-        for (bi, qb) in rb.iter().enumerate() {
-            let shared = qa.intersection(qb).count();
-            if shared > 0 {
-                let union = qa.len() + qb.len() - shared;
-                scores.push((shared as f64 / union as f64, ai, bi));
-            }
+    // Only pairs that share a question are scored: an index from question to
+    // the criteria of `b` that read it finds them without trying every pair.
+    let mut readers: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (bi, qb) in rb.iter().enumerate() {
+        for q in qb {
+            readers.entry(q.as_str()).or_default().push(bi);
         }
     }
-    scores.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut scores = Vec::new();
+    for (ai, qa) in ra.iter().enumerate() {
+        let mut shared: HashMap<usize, usize> = HashMap::new();
+        for q in qa {
+            for &bi in readers.get(q.as_str()).map_or(&[][..], Vec::as_slice) {
+                *shared.entry(bi).or_default() += 1;
+            }
+        }
+        for (bi, n) in shared {
+            let union = qa.len() + rb[bi].len() - n;
+            scores.push((n as f64 / union as f64, ai, bi));
+        }
+    }
+    scores.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut pair_of_a = vec![None; a.criteria.len()];
     let mut taken_b = vec![false; b.criteria.len()];
     for (_, ai, bi) in scores {

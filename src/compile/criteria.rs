@@ -41,10 +41,23 @@ impl Compiler {
                         }
                         Mark::Active => {
                             let from = stack.iter().position(|&(c, _)| c == to).unwrap_or(0);
-                            let mut path: Vec<&str> = stack[from..]
-                                .iter()
-                                .map(|&(c, _)| criteria[c].id.as_str())
-                                .collect();
+                            // A long cycle is named by its ends: repeating
+                            // every id of every cycle would grow with the
+                            // square of the file.
+                            let cycle = &stack[from..];
+                            let mut path: Vec<&str> = if cycle.len() > 8 {
+                                let head = cycle[..4].iter();
+                                let tail = cycle[cycle.len() - 3..].iter();
+                                head.map(|&(c, _)| criteria[c].id.as_str())
+                                    .chain(std::iter::once("..."))
+                                    .chain(tail.map(|&(c, _)| criteria[c].id.as_str()))
+                                    .collect()
+                            } else {
+                                cycle
+                                    .iter()
+                                    .map(|&(c, _)| criteria[c].id.as_str())
+                                    .collect()
+                            };
                             path.push(criteria[to].id.as_str());
                             let msg = if to == node {
                                 format!("criterion '{}' refers to itself", criteria[to].id)

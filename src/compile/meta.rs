@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
+use super::text::Lines;
 use super::{Bank, Compiler};
 use crate::diagnostics::{Diagnostic, FileId, Span, suggest};
 use crate::engine::ruleset::{EvidenceNote, Meta, SourceInfo};
@@ -41,13 +42,20 @@ impl Compiler {
             self.check_id(&s.id, "source", main);
             self.unique(&mut seen, &s.id, "source", main);
         }
-        let info = |s: &doc_types::Source| SourceInfo {
-            id: s.id.value.clone(),
-            citation: s.citation.clone(),
-            url: s.url.clone(),
-            verified: s.verified.clone(),
+        let info = |cx: &mut Self, s: &doc_types::Source, file: FileId| {
+            let at = Span::of(file, &s.id);
+            SourceInfo {
+                id: s.id.value.clone(),
+                citation: cx.text(&s.citation, at, "citation", Lines::Many),
+                url: s.url.as_deref().map(|u| cx.text(u, at, "url", Lines::One)),
+                verified: s
+                    .verified
+                    .as_deref()
+                    .map(|v| cx.text(v, at, "verified note", Lines::Many)),
+            }
         };
-        let mut sources: Vec<SourceInfo> = doc.sources.iter().map(info).collect();
+        let mut sources: Vec<SourceInfo> =
+            doc.sources.iter().map(|s| info(self, s, main)).collect();
         let mut hashed = text.as_bytes().to_vec();
         if let Some(b) = bank {
             // A rule set may redefine a bank source (to add its own note).
@@ -57,7 +65,8 @@ impl Compiler {
                 if self.unique(&mut bank_seen, &s.id, "source", FileId::BANK)
                     && !seen.contains_key(s.id.value.as_str())
                 {
-                    sources.push(info(s));
+                    let source = info(self, s, FileId::BANK);
+                    sources.push(source);
                 }
             }
             hashed.push(0);
@@ -69,15 +78,17 @@ impl Compiler {
                 format!("question bank '{}' was not loaded", qb.value),
             );
         }
+        let at = Span::of(main, &doc.id);
+        let version_at = Span::of(main, &doc.version);
         Meta {
             id: doc.id.value.clone(),
-            title: doc.title.clone(),
-            version: doc.version.value.clone(),
+            title: self.text(&doc.title, at, "title", Lines::One),
+            version: self.text(&doc.version.value, version_at, "version", Lines::One),
             review_status: doc.review.status,
             review_date: doc.review.date.value.clone(),
-            review_note: doc.review.note.clone(),
-            description: doc.description.clone(),
-            disclaimer: doc.disclaimer.clone(),
+            review_note: self.text(&doc.review.note, at, "review note", Lines::Many),
+            description: self.text(&doc.description, at, "description", Lines::Many),
+            disclaimer: self.text(&doc.disclaimer, at, "disclaimer", Lines::Many),
             sources,
             sha256: sha256_hex(&hashed),
             question_bank: bank.map(|b| b.doc.bank.value.clone()),
@@ -118,10 +129,13 @@ impl Compiler {
         let mut out = Vec::new();
         for n in notes {
             match index.get(n.source.value.as_str()) {
-                Some(&source) => out.push(EvidenceNote {
-                    text: n.text.clone(),
-                    source,
-                }),
+                Some(&source) => {
+                    let at = Span::of(file, &n.source);
+                    out.push(EvidenceNote {
+                        text: self.text(&n.text, at, "evidence text", Lines::One),
+                        source,
+                    });
+                }
                 None => self.unknown_source(&n.source, index, file),
             }
         }

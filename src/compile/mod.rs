@@ -19,6 +19,7 @@ mod criteria;
 mod meta;
 mod questions;
 mod sections;
+mod text;
 
 use std::collections::HashMap;
 
@@ -28,6 +29,7 @@ use crate::engine::ruleset::{
     Criterion, CriterionIdx, Question, QuestionIdx, QuestionKind, RuleSet, SectionInfo,
 };
 use crate::files::rule_set::{self as doc_types, BankDoc, RuleSetDoc};
+use text::Lines;
 
 /// A question bank a rule set draws on.
 #[derive(Debug, Clone, Copy)]
@@ -129,9 +131,9 @@ impl Compiler {
                 let evidence = self.resolve_evidence(&q.evidence, source_idx, file);
                 questions.push(Question {
                     id: q.id.value.clone(),
-                    text: q.text.clone(),
-                    help: q.help.clone(),
-                    rationale: q.rationale.clone(),
+                    text: self.text(&q.text, span, "question text", Lines::One),
+                    help: self.text(&q.help, span, "help", Lines::Many),
+                    rationale: self.text(&q.rationale, span, "rationale", Lines::Many),
                     kind,
                     allow_unknown: q.allow_unknown,
                     ask_when: None,
@@ -141,10 +143,16 @@ impl Compiler {
                 });
                 spans.push(span);
             }
+            let at = spans.get(start).copied().unwrap_or_default();
             sections.push(SectionInfo {
                 id: section.id.clone(),
-                title: section.title.clone(),
-                description: section.description.clone(),
+                title: self.text(&section.title, at, "section title", Lines::One),
+                description: self.text(
+                    &section.description,
+                    at,
+                    "section description",
+                    Lines::Many,
+                ),
                 questions: start..questions.len(),
             });
         }
@@ -201,14 +209,15 @@ impl Compiler {
                     format!("criterion '{}' cites no source", c.id.value),
                 );
             }
+            let at = Span::of(FileId::MAIN, &c.id);
             criteria.push(Criterion {
                 id: c.id.value.clone(),
-                label: c.label.clone(),
+                label: self.text(&c.label, at, "criterion label", Lines::One),
                 kind: c.kind,
                 root,
                 sources,
-                rationale: c.rationale.clone(),
-                if_not_met: c.if_not_met.clone(),
+                rationale: self.text(&c.rationale, at, "rationale", Lines::Many),
+                if_not_met: self.text(&c.if_not_met, at, "if_not_met", Lines::Many),
                 evidence,
             });
         }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::Compiler;
+use super::text::Lines;
 use crate::diagnostics::{FileId, Span};
 use crate::engine::UNKNOWN_WORD;
 use crate::engine::ruleset::{ChoiceOption, MAX_OPTIONS, NumberSpec, QuestionKind};
@@ -100,7 +101,12 @@ impl Compiler {
                     .iter()
                     .map(|o| ChoiceOption {
                         id: o.id.value.clone(),
-                        label: o.label.clone(),
+                        label: self.text(
+                            &o.label,
+                            Span::of(file, &o.id),
+                            "option label",
+                            Lines::One,
+                        ),
                     })
                     .collect();
                 if ty == QuestionType::SingleChoice {

@@ -218,7 +218,8 @@ impl RuleSet {
     /// the hot path: used for reports only.
     pub fn deciding_questions(&self, ci: usize, eval: &Evaluation) -> Vec<QuestionIdx> {
         let mut seen = vec![false; self.questions.len()];
-        self.decide(self.criteria[ci].root, eval, &mut seen, 0);
+        let mut expanded = vec![false; self.criteria.len()];
+        self.decide(self.criteria[ci].root, eval, &mut seen, &mut expanded, 0);
         seen.iter()
             .enumerate()
             .filter(|(_, s)| **s)
@@ -226,7 +227,18 @@ impl RuleSet {
             .collect()
     }
 
-    fn decide(&self, id: NodeId, ev: &Evaluation, seen: &mut [bool], depth: usize) {
+    /// Marks the questions that decided node `id`. A referenced criterion is
+    /// followed once (`expanded`): what decided it does not depend on where
+    /// it is referenced from, and following it again at every reference
+    /// would cost exponential time on a lattice of references.
+    fn decide(
+        &self,
+        id: NodeId,
+        ev: &Evaluation,
+        seen: &mut [bool],
+        expanded: &mut [bool],
+        depth: usize,
+    ) {
         if depth > 256 {
             return;
         }
@@ -246,7 +258,7 @@ impl RuleSet {
                 };
                 for &k in self.children_of(r) {
                     if self.eval(k, &ev.answers, &ev.holds) == want {
-                        self.decide(k, ev, seen, depth + 1);
+                        self.decide(k, ev, seen, expanded, depth + 1);
                     }
                 }
             }
@@ -259,12 +271,16 @@ impl RuleSet {
                         Tri::Unknown => kv != Tri::False,
                     };
                     if keep {
-                        self.decide(k, ev, seen, depth + 1);
+                        self.decide(k, ev, seen, expanded, depth + 1);
                     }
                 }
             }
-            Node::Not(k) => self.decide(k, ev, seen, depth + 1),
-            Node::Criterion(c) => self.decide(self.criteria[c].root, ev, seen, depth + 1),
+            Node::Not(k) => self.decide(k, ev, seen, expanded, depth + 1),
+            Node::Criterion(c) => {
+                if !std::mem::replace(&mut expanded[c], true) {
+                    self.decide(self.criteria[c].root, ev, seen, expanded, depth + 1);
+                }
+            }
             leaf => {
                 if let Some(q) = leaf.question() {
                     seen[q] = true;

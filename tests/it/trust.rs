@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use crate::common::{bin, fixture};
 
 /// Runs with `stdin` as standard input; fails the test if it takes longer
-/// than `limit` (a hang) or panics.
+/// than `limit` (a hang) or panics. Output is collected while the program
+/// runs, so a large one cannot fill the pipe and stall both sides.
 fn run_timed(args: &[&str], stdin: Option<&[u8]>, limit: Duration) -> Output {
-    let start = Instant::now();
     let mut child = bin()
         .args(args)
         .stdin(if stdin.is_some() {
@@ -31,17 +31,20 @@ fn run_timed(args: &[&str], stdin: Option<&[u8]>, limit: Duration) -> Output {
             let _ = pipe.write_all(&input);
         });
     }
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("output"),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
             panic!("{args:?} hung for more than {limit:?}");
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
+    };
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     out
@@ -462,4 +465,82 @@ fn wait_for_sigterm_handler(pid: u32) {
         assert!(start.elapsed() < SECOND, "no SIGTERM handler appeared");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// A rule set whose criteria each refer to the next one twice: "decided by"
+/// used to follow every path through the references (2^40 here).
+fn lattice_rule_set(depth: usize) -> String {
+    let mut s = String::from(
+        "id: lattice\ntitle: L\nversion: \"1\"\nreview: { status: draft, date: 2026-01-01 }\ndisclaimer: d\nsources: [{ id: s, citation: c }]\nsections:\n  - id: a\n    title: A\n    questions:\n      - { id: q, text: Q?, type: yes_no }\ncriteria:\n",
+    );
+    for i in 0..depth {
+        s.push_str(&format!(
+            "  - {{ id: c{i}, kind: indication, label: C{i}, sources: [s], condition: {{ all: [ {{ criterion: c{} }}, {{ criterion: c{} }} ] }} }}\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    s.push_str(&format!(
+        "  - {{ id: c{depth}, kind: indication, label: Last, sources: [s], condition: {{ yes: q }} }}\n"
+    ));
+    s
+}
+
+#[test]
+fn costs_stay_near_linear_in_the_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = write(dir.path(), "lattice.yaml", lattice_rule_set(40).as_bytes());
+    let answers = write(
+        dir.path(),
+        "a.yaml",
+        b"rule_set: lattice\nanswers: { q: yes }\n",
+    );
+    let o = run_timed(
+        &["run", "-r", &rules, "-a", &answers, "--why", "-f", "json"],
+        None,
+        SECOND,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // A chain of 3,000 vignettes, each extending the one before.
+    let mut v = String::from(
+        "rule_set: lattice\ncases:\n  - { id: v0, answers: { q: yes }, expect: { outcome: met } }\n",
+    );
+    for i in 1..3000 {
+        v.push_str(&format!(
+            "  - {{ id: v{i}, extends: v{}, expect: {{ outcome: met }} }}\n",
+            i - 1
+        ));
+    }
+    let vignettes = write(dir.path(), "lattice.vignettes.yaml", v.as_bytes());
+    let o = run_timed(&["test", &rules, "--vignettes", &vignettes], None, SECOND);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("3000 passed, 0 failed"));
+
+    // One long cycle of 2,000 criteria: one short message, not the whole path.
+    let mut c =
+        lattice_rule_set(0).replace("condition: { yes: q }", "condition: { criterion: d0 }");
+    for i in 0..2000 {
+        c.push_str(&format!(
+            "  - {{ id: d{i}, kind: indication, label: D, sources: [s], condition: {{ criterion: d{} }} }}\n",
+            (i + 1) % 2000
+        ));
+    }
+    let cyclic = write(dir.path(), "cycle.yaml", c.as_bytes());
+    let o = run_timed(
+        &["validate", &cyclic, "--diagnostic-format", "short"],
+        None,
+        SECOND,
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out.contains("cycle: d0 -> d1 -> d2 -> d3 -> ... ->"),
+        "{out}"
+    );
+    assert!(out.len() < 10_000, "{} bytes of messages", out.len());
 }
