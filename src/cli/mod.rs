@@ -43,13 +43,35 @@ pub fn main() -> ExitCode {
     let (settings, request) = request::from_cli(cli);
     // Ctrl-C and SIGTERM mean exit 130 for every command, with one line.
     interrupt::install();
-    match run(&settings, request) {
-        Ok(exit) => exit.into(),
-        Err(e) => {
+    // A panic is a bug; it still ends with one line, the cursor back, and
+    // the documented exit code for "could not finish", never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let _ = console::Term::stderr().show_cursor();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        output::eprintln(&format!(
+            "sij-screen: internal error{place}: {}; nothing was written (please report this)",
+            diagnostics::inert(&panic_message(info.payload()))
+        ));
+    }));
+    match std::panic::catch_unwind(|| run(&settings, request)) {
+        Ok(Ok(exit)) => exit.into(),
+        Ok(Err(e)) => {
             report_error(&settings, &e);
             e.exit().into()
         }
+        Err(_) => Exit::Usage.into(),
     }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Runs one request.

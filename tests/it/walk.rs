@@ -396,3 +396,19 @@ fn sigterm_at_every_stage_exits_130_with_one_line() {
         );
     }
 }
+
+/// A terminal too small to show a question (2 rows) ends the walk with one
+/// line and exit 2; it used to panic inside the prompt library.
+#[test]
+fn a_tiny_terminal_is_refused_not_a_panic() {
+    let bin = env!("CARGO_BIN_EXE_sij-screen");
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", &format!("stty rows 2 cols 80; exec '{bin}'")])
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(15_000)).expect("spawn in a pty");
+    p.exp_string("the walk needs at least")
+        .expect("says the terminal is too small");
+    let status = p.process_mut().wait().expect("exits");
+    assert!(matches!(status, WaitStatus::Exited(_, 2)), "{status:?}");
+}

@@ -94,7 +94,13 @@ pub fn run(rules: &RuleSet, args: &RunRequest) -> Result<Exit, AppError> {
             )));
         }
         Err(WalkError::Prompt(PromptError::Io(e))) => {
+            // The terminal failed or became unusable: show what was answered
+            // (on standard output, which may still work) before the error.
             let _ = Term::stderr().show_cursor();
+            if walk.answers().iter().any(|a| *a != Answer::Unanswered) {
+                let ev = rules.evaluate(walk.answers());
+                let _ = output::stdout(&screening::render(rules, &ev, args, None));
+            }
             return Err(AppError::Terminal(e));
         }
     };
@@ -148,6 +154,10 @@ impl std::fmt::Debug for TermPrompter {
     }
 }
 
+/// The smallest terminal the walk prompts on.
+const MIN_ROWS: u16 = 8;
+const MIN_COLUMNS: u16 = 30;
+
 const UNKNOWN_LABEL: &str = "Unknown / not assessed";
 const MULTI_KEYS: &str = " (Space to tick, Enter when done, Esc: back)";
 const HELP_LABEL: &str = "? Show help for this question";
@@ -173,6 +183,19 @@ impl TermPrompter {
             term: Term::stderr(),
             theme,
             color,
+        }
+    }
+
+    /// Refuses to prompt on a terminal too small to show a question and its
+    /// choices (dialoguer cannot page a list into fewer rows).
+    fn check_size(&self) -> Result<(), PromptError> {
+        match self.term.size_checked() {
+            Some((rows, cols)) if rows < MIN_ROWS || cols < MIN_COLUMNS => {
+                Err(PromptError::Io(std::io::Error::other(format!(
+                    "the terminal is {cols}x{rows}; the walk needs at least {MIN_COLUMNS}x{MIN_ROWS} (enlarge it and start again; a walk saved with --save continues with --resume)"
+                ))))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -269,6 +292,7 @@ impl TermPrompter {
 
 impl Prompter for TermPrompter {
     fn intro(&mut self, rules: &RuleSet, teach: bool) -> Result<(), PromptError> {
+        self.check_size()?;
         let m = &rules.meta;
         self.line(&self.bold(&m.title))?;
         self.line(&format!(
@@ -298,6 +322,7 @@ impl Prompter for TermPrompter {
     }
 
     fn ask(&mut self, ask: &Ask<'_>) -> Result<Reply, PromptError> {
+        self.check_size()?;
         let rules = ask.rules;
         let qi = ask.question;
         let q = &rules.questions[qi];
@@ -327,6 +352,7 @@ impl Prompter for TermPrompter {
     }
 
     fn review(&mut self, rows: &[ReviewRow]) -> Result<ReviewChoice, PromptError> {
+        self.check_size()?;
         self.line("")?;
         self.line(&self.bold("Review your answers"))?;
         let mut items = vec!["Finish and show the summary".to_string()];
