@@ -483,3 +483,32 @@ fn sigterm_during_batch_leaves_no_partial_output() {
     let left: Vec<_> = std::fs::read_dir(d.path()).expect("ls").collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// Every input kept in `tests/fuzz-regressions/TARGET/` (fuzzer finds and
+/// hand-made hostile cases) goes through the same entry point as its fuzz
+/// target, and must not panic.
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let targets: [(&str, fn(&[u8])); 4] = [
+        ("rule_set", sij_screen::fuzzing::rule_set),
+        ("answers", sij_screen::fuzzing::answers),
+        ("vignettes", sij_screen::fuzzing::vignettes),
+        ("batch_rows", sij_screen::fuzzing::batch_rows),
+    ];
+    let mut ran = 0;
+    for (target, run) in targets {
+        let mut files: Vec<_> = std::fs::read_dir(root.join(target))
+            .expect("regression folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for file in files {
+            let bytes = std::fs::read(&file).expect("read");
+            let outcome = std::panic::catch_unwind(|| run(&bytes));
+            assert!(outcome.is_ok(), "{target}: {} panicked", file.display());
+            ran += 1;
+        }
+    }
+    assert!(ran >= 8, "only {ran} regression inputs");
+}

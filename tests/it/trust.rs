@@ -544,3 +544,89 @@ fn costs_stay_near_linear_in_the_input() {
     );
     assert!(out.len() < 10_000, "{} bytes of messages", out.len());
 }
+
+/// A rule set with one choice question of `n` options and a criterion on
+/// the last option.
+fn many_options(kind: &str, n: usize) -> String {
+    let options: Vec<String> = (0..n)
+        .map(|i| format!("{{ id: o{i}, label: O{i} }}"))
+        .collect();
+    let test = if kind == "single_choice" {
+        "equals"
+    } else {
+        "includes"
+    };
+    format!(
+        "id: many\ntitle: M\nversion: \"1\"\nreview: {{ status: draft, date: 2026-01-01 }}\ndisclaimer: d\nsources: [{{ id: s, citation: c }}]\nsections:\n  - id: a\n    title: A\n    questions:\n      - {{ id: q, text: Q?, type: {kind}, options: [{}] }}\ncriteria:\n  - {{ id: c, kind: indication, label: C, sources: [s], condition: {{ {test}: {{ question: q, option: o{} }} }} }}\n",
+        options.join(", "),
+        n - 1
+    )
+}
+
+#[test]
+fn choice_questions_are_capped_so_no_option_index_is_truncated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for kind in ["single_choice", "multiple_choice"] {
+        let ok = write(dir.path(), "ok.yaml", many_options(kind, 64).as_bytes());
+        let o = run_timed(&["validate", &ok], None, SECOND);
+        assert_eq!(o.status.code(), Some(0), "{kind} with 64 options");
+        let big = write(
+            dir.path(),
+            "big.yaml",
+            many_options(kind, 65_537).as_bytes(),
+        );
+        let o = run_timed(
+            &["validate", &big, "--diagnostic-format", "short"],
+            None,
+            SECOND,
+        );
+        assert_eq!(o.status.code(), Some(1), "{kind}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("may have at most 64 options"), "{kind}: {out}");
+    }
+}
+
+#[test]
+fn what_would_change_never_claims_an_untried_combination_settles_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 12 options: too many to try every combination.
+    let rules = write(
+        dir.path(),
+        "many.yaml",
+        many_options("multiple_choice", 12).as_bytes(),
+    );
+    let answers = write(
+        dir.path(),
+        "a.yaml",
+        b"rule_set: many\nanswers: { q: unknown }\n",
+    );
+    let o = run_timed(
+        &[
+            "run",
+            "-r",
+            &rules,
+            "-a",
+            &answers,
+            "--what-would-change",
+            "-f",
+            "json",
+        ],
+        None,
+        SECOND,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let unknowns = v["what_would_change"]["unknowns"]
+        .as_array()
+        .expect("unknowns");
+    assert_eq!(unknowns.len(), 1, "{v}");
+    assert_eq!(unknowns[0]["verdict"], "not_exhaustive");
+    assert_eq!(unknowns[0]["settles"], false);
+    let o = run_timed(
+        &["run", "-r", &rules, "-a", &answers, "--what-would-change"],
+        None,
+        SECOND,
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("not exhaustive"), "{text}");
+    assert!(!text.contains("settles it"), "{text}");
+}
