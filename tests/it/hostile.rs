@@ -490,7 +490,8 @@ fn sigterm_during_batch_leaves_no_partial_output() {
 #[test]
 fn fuzz_regressions_do_not_panic() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
-    let targets: [(&str, fn(&[u8])); 4] = [
+    type Target = (&'static str, fn(&[u8]));
+    let targets: [Target; 4] = [
         ("rule_set", sij_screen::fuzzing::rule_set),
         ("answers", sij_screen::fuzzing::answers),
         ("vignettes", sij_screen::fuzzing::vignettes),
