@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::{Output, Stdio};
 
-use crate::common::{bin, case, fixture};
+use crate::common::{bin, case, fixture, run_timed};
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("binary runs")
@@ -634,27 +634,11 @@ fn csv_cell(v: &str) -> String {
 }
 
 fn batch_out(args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write as _;
-    let mut child = bin()
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(text.as_bytes())
-            .expect("write stdin");
-    }
-    child.wait_with_output().expect("wait")
+    run_timed(
+        args,
+        stdin.map(str::as_bytes),
+        std::time::Duration::from_secs(60),
+    )
 }
 
 const MINI_CSV: &str = "case_id,flag,excl,done,pct,side\n\
