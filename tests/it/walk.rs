@@ -37,11 +37,25 @@ fn start(p: &mut PtySession) {
     keys(p, ENTER);
 }
 
-/// Waits for `question`, moves down `downs` items and presses Enter.
+/// Waits for a fresh `question` and picks its answer number `downs` (0 is
+/// the first answer): the cursor starts on the neutral line above them.
 fn pick(p: &mut PtySession, question: &str, downs: usize) {
+    again(p, question, downs + 1);
+}
+
+/// Waits for a re-asked `question` (its answer preselected), moves down
+/// `downs` items from there and presses Enter.
+fn again(p: &mut PtySession, question: &str, downs: usize) {
     p.exp_string(question)
         .unwrap_or_else(|e| panic!("waiting for {question:?}: {e}"));
     keys(p, &format!("{}{ENTER}", DOWN.repeat(downs)));
+}
+
+/// Waits for a tick list of `options` options and ticks "None of these".
+fn none_of_these(p: &mut PtySession, question: &str, options: usize) {
+    p.exp_string(question)
+        .unwrap_or_else(|e| panic!("waiting for {question:?}: {e}"));
+    keys(p, &format!("{} {ENTER}", DOWN.repeat(options)));
 }
 
 fn number(p: &mut PtySession, question: &str, text: &str) {
@@ -145,7 +159,7 @@ fn going_back_changes_a_skip_logic_branch_and_drops_the_stale_answer() {
     pick(&mut p, "Block done?", 0);
     number(&mut p, "Relief percent?", "<");
     // Back on "Block done?" with yes preselected: one down is "No".
-    pick(&mut p, "Block done?", 1);
+    again(&mut p, "Block done?", 1);
     pick(&mut p, "Which side?", 0);
     p.exp_string("Review your answers").expect("review");
     let review = p
@@ -171,7 +185,7 @@ fn escape_goes_back_with_the_answer_preselected() {
     p.exp_string("Question 1 of about")
         .expect("back to the first");
     // "No" is preselected: Enter keeps it.
-    pick(&mut p, "Red flag present?", 0);
+    again(&mut p, "Red flag present?", 0);
     pick(&mut p, "Excluded?", 1);
     pick(&mut p, "Block done?", 1);
     pick(&mut p, "Which side?", 0);
@@ -341,7 +355,7 @@ fn the_default_rule_set_walks_end_to_end() {
     pick(&mut p, "AP pelvis", 0);
     pick(&mut p, "lumbar CT or MRI", 0);
     pick(&mut p, "Generalised pain disorder", 1);
-    pick(&mut p, "Which implant contraindications", 0);
+    none_of_these(&mut p, "Which implant contraindications", 5);
     finish(&mut p);
     p.exp_string("Outcome: MET").expect("summary");
     assert_eq!(exit_code(p), 0);
@@ -411,4 +425,48 @@ fn a_tiny_terminal_is_refused_not_a_panic() {
         .expect("says the terminal is too small");
     let status = p.process_mut().wait().expect("exits");
     assert!(matches!(status, WaitStatus::Exited(_, 2)), "{status:?}");
+}
+
+/// Enter on a fresh question records nothing: two quick Enters can never
+/// record "red flag: yes" (they used to, and stopped the walk).
+#[test]
+fn enter_alone_never_records_an_answer() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    p.exp_string("Red flag present?").expect("first question");
+    keys(&mut p, ENTER);
+    p.exp_string("Nothing recorded: move to an answer")
+        .expect("refused");
+    // Still on the same question; now answer it.
+    pick(&mut p, "Red flag present?", 1);
+    p.exp_string("Excluded?")
+        .expect("went on after a real answer");
+    keys(&mut p, " ");
+    p.exp_string("Nothing recorded")
+        .expect("Space records nothing either");
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 1);
+    pick(&mut p, "Which side?", 0);
+    finish(&mut p);
+    let out = p.exp_string("Outcome: NOT MET").expect("summary");
+    assert!(!out.contains("RED FLAG"), "{out}");
+    assert_eq!(exit_code(p), 0);
+}
+
+/// Enter on an untouched tick list records nothing; "None of these" is an
+/// explicit choice.
+#[test]
+fn an_untouched_tick_list_is_not_none() {
+    let mut p = spawn(&["--rules", &fixture("ticks.yaml")]);
+    start(&mut p);
+    p.exp_string("Which contraindications are present?")
+        .expect("tick list");
+    keys(&mut p, ENTER);
+    p.exp_string("Nothing recorded: tick the options that apply")
+        .expect("refused");
+    none_of_these(&mut p, "Which contraindications are present?", 2);
+    finish(&mut p);
+    p.exp_string("Outcome: MET")
+        .expect("none of these is a real answer");
+    assert_eq!(exit_code(p), 0);
 }

@@ -159,6 +159,9 @@ const MIN_ROWS: u16 = 8;
 const MIN_COLUMNS: u16 = 30;
 
 const UNKNOWN_LABEL: &str = "Unknown / not assessed";
+const CHOOSE_LABEL: &str = "(choose an answer)";
+const NOTHING_CHOSEN: &str = "  Nothing recorded: move to an answer with the arrows first.";
+const NONE_LABEL: &str = "None of these";
 const MULTI_KEYS: &str = " (Space to tick, Enter when done, Esc: back)";
 const HELP_LABEL: &str = "? Show help for this question";
 const BACK_LABEL: &str = "< Back to the previous question";
@@ -401,18 +404,34 @@ impl TermPrompter {
             items.push(UNKNOWN_LABEL.into());
             values.push(Answer::Unknown);
         }
+        // A neutral first line, where the cursor starts on a fresh question:
+        // Enter (or Space) there records nothing, so two quick key presses
+        // can never record an answer nobody chose.
+        items.insert(0, CHOOSE_LABEL.into());
         let help_at = items.len();
         items.push(HELP_LABEL.into());
         if ask.can_go_back {
             items.push(BACK_LABEL.into());
         }
-        let default = values.iter().position(|v| *v == ask.current).unwrap_or(0);
+        let default = values
+            .iter()
+            .position(|v| *v == ask.current)
+            .map_or(0, |i| i + 1);
         let prompt = self.prompt(&q.text, 0)?;
-        match self.select(&prompt, &items, default)? {
-            None => Ok(Some(Reply::Back)),
-            Some(i) if i < values.len() => Ok(Some(Reply::Answer(values[i]))),
-            Some(i) if i == help_at => Ok(None),
-            Some(_) => Ok(Some(Reply::Back)),
+        loop {
+            return match self.select(&prompt, &items, default)? {
+                None => Ok(Some(Reply::Back)),
+                Some(0) => {
+                    // The prompt echoed the neutral line as if it were an
+                    // answer: take that back before saying nothing was recorded.
+                    let _ = self.term.clear_last_lines(1);
+                    self.line(NOTHING_CHOSEN)?;
+                    continue;
+                }
+                Some(i) if i <= values.len() => Ok(Some(Reply::Answer(values[i - 1]))),
+                Some(i) if i == help_at => Ok(None),
+                Some(_) => Ok(Some(Reply::Back)),
+            };
         }
     }
 
@@ -427,6 +446,11 @@ impl TermPrompter {
         let mut checked: Vec<bool> = (0..opts.len())
             .map(|i| current_bits >> i & 1 == 1)
             .collect();
+        // "None of these" is a choice of its own: an untouched list submitted
+        // with Enter records nothing, instead of "none apply".
+        let none_at = items.len();
+        items.push(NONE_LABEL.into());
+        checked.push(ask.current == Answer::Multi(0));
         let unknown_at = items.len();
         if q.allow_unknown {
             items.push(UNKNOWN_LABEL.into());
@@ -452,15 +476,33 @@ impl TermPrompter {
             if picked.contains(&help_at) {
                 return Ok(None);
             }
+            let keep = |picked: &[usize]| (0..items.len()).map(|i| picked.contains(&i)).collect();
+            if picked.is_empty() {
+                self.line(
+                    "  Nothing recorded: tick the options that apply (Space), or \"None of these\".",
+                )?;
+                continue;
+            }
             if q.allow_unknown && picked.contains(&unknown_at) {
                 if picked.len() == 1 {
                     return Ok(Some(Reply::Answer(Answer::Unknown)));
                 }
                 self.line("  Tick either options or \"unknown\", not both.")?;
-                checked = (0..items.len()).map(|i| picked.contains(&i)).collect();
+                checked = keep(&picked);
                 continue;
             }
-            let bits = picked.iter().fold(0u64, |b, &i| b | 1 << i);
+            if picked.contains(&none_at) {
+                if picked.len() == 1 {
+                    return Ok(Some(Reply::Answer(Answer::Multi(0))));
+                }
+                self.line("  Tick either options or \"None of these\", not both.")?;
+                checked = keep(&picked);
+                continue;
+            }
+            let bits = picked
+                .iter()
+                .filter(|&&i| i < none_at)
+                .fold(0u64, |b, &i| b | 1 << i);
             return Ok(Some(Reply::Answer(Answer::Multi(bits))));
         }
     }
