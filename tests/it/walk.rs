@@ -127,6 +127,7 @@ fn a_red_flag_stops_the_walk_and_says_why() {
         .expect("plain words");
     p.exp_string("Raised by: flag = yes")
         .expect("which answers");
+    pick(&mut p, "Stop the screening here?", 0);
     p.exp_string("Outcome: RED FLAG").expect("summary");
     assert_eq!(exit_code(p), 0);
 }
@@ -468,5 +469,42 @@ fn an_untouched_tick_list_is_not_none() {
     finish(&mut p);
     p.exp_string("Outcome: MET")
         .expect("none of these is a real answer");
+    assert_eq!(exit_code(p), 0);
+}
+
+/// A red flag is confirmed before the walk stops; "go back" re-asks the
+/// answer that raised it, also when a resumed file holds the red flag.
+#[test]
+fn a_red_flag_can_be_undone_before_it_stops_the_walk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let saved = dir.path().join("case.yaml");
+    let saved_s = saved.display().to_string();
+    let mut p = spawn(&["--rules", &fixture("mini.yaml"), "--save", &saved_s]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 0);
+    p.exp_string("RED FLAG: Red flag").expect("notice");
+    // Go back instead of stopping, then quit: the file holds flag = yes.
+    pick(&mut p, "Stop the screening here?", 1);
+    p.exp_string("Red flag present?").expect("asked again");
+    p.send_control('c').expect("ctrl-c");
+    let _ = exit_code(p);
+    assert!(
+        std::fs::read_to_string(&saved)
+            .expect("saved")
+            .contains("flag: yes")
+    );
+
+    // Resuming that file announces the flag at once; going back re-asks it.
+    let mut p = spawn(&["--rules", &fixture("mini.yaml"), "--resume", &saved_s]);
+    start(&mut p);
+    p.exp_string("RED FLAG: Red flag")
+        .expect("notice on resume");
+    pick(&mut p, "Stop the screening here?", 1);
+    again(&mut p, "Red flag present?", 1); // yes preselected; one down is no
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 1);
+    pick(&mut p, "Which side?", 0);
+    finish(&mut p);
+    p.exp_string("Outcome: NOT MET").expect("walk went on");
     assert_eq!(exit_code(p), 0);
 }

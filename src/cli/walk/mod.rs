@@ -75,6 +75,9 @@ pub trait Prompter {
     fn review(&mut self, rows: &[ReviewRow]) -> Result<ReviewChoice, PromptError>;
     /// Shows a message (a red flag, a note).
     fn notice(&mut self, text: &str) -> Result<(), PromptError>;
+    /// After a red flag's notice: stop here (true), or go back and change
+    /// the answer that raised it (false).
+    fn confirm_red_flag(&mut self) -> Result<bool, PromptError>;
 }
 
 /// How a walk ended.
@@ -267,13 +270,37 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// Announces new red flags; true when the walk must stop.
+    /// Announces new red flags; true when the walk must stop. Outside
+    /// teaching mode the clinician confirms the stop, or goes back to the
+    /// answer that raised the flag (a slip of the keys, or a resumed file
+    /// with a mistaken answer, is never a dead end).
     fn stop_for_red_flags(&mut self, prompter: &mut dyn Prompter) -> Result<bool, PromptError> {
         let flags = self.new_red_flags();
         for &ci in &flags {
             prompter.notice(&self.red_flag_notice(ci))?;
         }
-        Ok(!flags.is_empty() && !self.teach)
+        if flags.is_empty() || self.teach {
+            return Ok(false);
+        }
+        if prompter.confirm_red_flag()? {
+            return Ok(true);
+        }
+        // Go back: the flags are announced again if they still hold, and the
+        // first question that raised them is asked again.
+        let ev = self.rules.evaluate(&self.answers);
+        let first = flags
+            .iter()
+            .flat_map(|&ci| self.rules.deciding_questions(ci, &ev))
+            .min();
+        for &ci in &flags {
+            self.announced[ci] = false;
+        }
+        if let Some(q) = first {
+            self.visited[q] = false;
+            self.history.retain(|&h| h != q);
+            self.forced = Some(q);
+        }
+        Ok(false)
     }
 
     fn review_rows(&self) -> Vec<ReviewRow> {
@@ -325,6 +352,8 @@ mod tests {
         reviews: VecDeque<ReviewChoice>,
         asked: Vec<(String, Answer, usize, usize)>,
         notices: Vec<String>,
+        /// Replies to red-flag confirmations (true = stop); stop when empty.
+        confirms: VecDeque<bool>,
     }
 
     fn script(replies: &[(&'static str, Reply)], reviews: &[ReviewChoice]) -> Script {
@@ -353,6 +382,9 @@ mod tests {
         fn notice(&mut self, text: &str) -> Result<(), PromptError> {
             self.notices.push(text.to_string());
             Ok(())
+        }
+        fn confirm_red_flag(&mut self) -> Result<bool, PromptError> {
+            Ok(self.confirms.pop_front().unwrap_or(true))
         }
     }
 
@@ -411,6 +443,27 @@ criteria:
         // pct is skipped once done = no, so the estimate drops from 4 to 3.
         let progress: Vec<_> = s.asked.iter().map(|a| (a.2, a.3)).collect();
         assert_eq!(progress, vec![(1, 4), (2, 4), (3, 3)]);
+    }
+
+    #[test]
+    fn a_red_flag_declined_goes_back_to_the_answer_that_raised_it() {
+        let rs = rules();
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::Yes)),
+                ("flag", ans(Answer::No)), // asked again after "go back"
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
+        s.confirms.push_back(false);
+        let end = run(&rs, &mut s, false);
+        assert!(!end.stopped_by_red_flag);
+        assert_eq!(end.answers[0], Answer::No);
+        assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
+        // Re-asked with the flagged answer preselected.
+        assert_eq!(s.asked[1].1, Answer::Yes);
     }
 
     #[test]

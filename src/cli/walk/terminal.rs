@@ -367,6 +367,25 @@ impl Prompter for TermPrompter {
         }
     }
 
+    fn confirm_red_flag(&mut self) -> Result<bool, PromptError> {
+        let items = [
+            CHOOSE_LABEL.to_string(),
+            "Stop here: this is a red flag (show the summary)".to_string(),
+            "Go back and change the answer".to_string(),
+        ];
+        loop {
+            return match self.select("Stop the screening here?", &items, 0)? {
+                Some(1) => Ok(true),
+                Some(2) | None => Ok(false),
+                _ => {
+                    let _ = self.term.clear_last_lines(1);
+                    self.line(NOTHING_CHOSEN)?;
+                    continue;
+                }
+            };
+        }
+    }
+
     fn notice(&mut self, text: &str) -> Result<(), PromptError> {
         self.line("")?;
         for l in text.lines() {
