@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{Summary, is_adverse, outcome_text, status_word};
+use super::{Summary, is_adverse, status_word};
 use crate::diagnostics::inert;
 
 /// Text made safe inside HTML elements and attribute values.
@@ -110,7 +110,7 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
         review_date = escape(&s.review_date),
         sha = s.sha256,
         date = escape(&s.date),
-        outcome = escape(outcome_text(s.outcome)),
+        outcome = escape(&s.outcome_sentence()),
         disclaimer = escape(&s.disclaimer),
     )
 }

@@ -9,14 +9,15 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{Summary, outcome_text, status_word};
+use super::{Summary, status_word};
 use crate::engine::{CriterionKind, Outcome, Tri};
 
 #[derive(Serialize)]
 struct Json<'a> {
     rule_set: RuleSetRef<'a>,
     outcome: Outcome,
-    outcome_text: &'static str,
+    outcome_text: String,
+    red_flags_not_ruled_out: Vec<&'a str>,
     criteria: Vec<CriterionJson<'a>>,
     unanswered: Vec<&'a str>,
     not_assessed: Vec<&'a str>,
@@ -80,7 +81,8 @@ pub fn value(s: &Summary) -> Value {
             review_status: s.review_status,
         },
         outcome: s.outcome,
-        outcome_text: outcome_text(s.outcome),
+        outcome_text: s.outcome_sentence(),
+        red_flags_not_ruled_out: s.red_flags_not_ruled_out().map(|c| c.id.as_str()).collect(),
         criteria: s
             .criteria
             .iter()

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::{Summary, outcome_text, status_word};
+use super::{Summary, status_word};
 use crate::diagnostics::inert_line;
 
 /// Text made safe inside a Markdown paragraph or table cell.
@@ -44,7 +44,7 @@ pub fn render(s: &Summary) -> String {
         s.sha256,
         s.date
     );
-    let _ = writeln!(out, "**Outcome: {}**\n", outcome_text(s.outcome));
+    let _ = writeln!(out, "**Outcome: {}**\n", escape(&s.outcome_sentence()));
     let _ = writeln!(out, "| Criterion | Kind | Status | Decided by | Source |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for c in &s.criteria {

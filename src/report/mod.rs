@@ -340,6 +340,33 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Red flags that are neither present nor ruled out: their questions
+    /// were not assessed. They come first in every format, because the
+    /// screening means nothing until they are.
+    pub fn red_flags_not_ruled_out(&self) -> impl Iterator<Item = &CriterionLine> {
+        self.criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::RedFlag && c.holds == Tri::Unknown)
+    }
+
+    /// The outcome in one sentence, with a warning first when a red flag has
+    /// not been ruled out (an incomplete screening must not read as "nothing
+    /// rules the patient out").
+    pub fn outcome_sentence(&self) -> String {
+        let open: Vec<&str> = self
+            .red_flags_not_ruled_out()
+            .map(|c| c.label.as_str())
+            .collect();
+        if self.outcome == Outcome::RedFlag || open.is_empty() {
+            return outcome_text(self.outcome).to_string();
+        }
+        format!(
+            "RED FLAG NOT RULED OUT: {} not assessed; assess before anything else. {}",
+            open.join("; "),
+            outcome_text(self.outcome)
+        )
+    }
+
     /// Every question still to be assessed, as (id, text, why): those answered
     /// "unknown" first, then those left unanswered. Every format lists these.
     pub fn unknowns(&self) -> impl Iterator<Item = (&str, &str, &'static str)> {

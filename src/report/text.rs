@@ -70,7 +70,7 @@ pub fn render(s: &Summary, style: Style) -> String {
     let _ = writeln!(out, "{t}");
     out.push('\n');
 
-    let _ = writeln!(out, "Outcome: {}", outcome_text(s.outcome));
+    let _ = writeln!(out, "Outcome: {}", s.outcome_sentence());
     let unmet: Vec<_> = s
         .criteria
         .iter()

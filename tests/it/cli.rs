@@ -817,3 +817,37 @@ fn batch_refuses_an_output_in_a_missing_directory() {
         stderr(&o)
     );
 }
+
+/// A red-flag question answered "unknown" is named first, in every format:
+/// the outcome must not read "nothing rules the patient out so far".
+#[test]
+fn an_unassessed_red_flag_is_named_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(case("met.yaml"))
+        .expect("case")
+        .replace("saddle_anaesthesia: no", "saddle_anaesthesia: unknown");
+    assert!(text.contains("saddle_anaesthesia: unknown"), "case changed");
+    let path = write_temp(dir.path(), "case.yaml", &text);
+    let o = run(&["run", "--answers", &path]);
+    let out = stdout(&o);
+    let outcome = out
+        .lines()
+        .find(|l| l.starts_with("Outcome:"))
+        .expect("outcome line");
+    assert!(
+        outcome.starts_with(
+            "Outcome: RED FLAG NOT RULED OUT: Signs of cauda equina syndrome not assessed"
+        ),
+        "{outcome}"
+    );
+    let v = json(&run(&["run", "--answers", &path, "-f", "json"]));
+    assert_eq!(v["outcome"], "incomplete");
+    assert_eq!(
+        v["red_flags_not_ruled_out"],
+        serde_json::json!(["cauda_equina"])
+    );
+    for format in ["markdown", "html"] {
+        let o = run(&["run", "--answers", &path, "-f", format]);
+        assert!(stdout(&o).contains("RED FLAG NOT RULED OUT"), "{format}");
+    }
+}
