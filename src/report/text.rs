@@ -10,10 +10,7 @@ use std::fmt::Write;
 use comfy_table::{Attribute, Cell, Color};
 
 use super::table::{Style, table};
-use super::{
-    Summary, WhatIfSection, WhatWouldChangeSection, WhySection, is_adverse, outcome_text,
-    status_word,
-};
+use super::{Summary, WhatIfSection, WhatWouldChangeSection, WhySection, is_adverse, status_word};
 use crate::analysis::what_would_change::Verdict;
 use crate::diagnostics::{inert, inert_line};
 use crate::engine::Tri;
