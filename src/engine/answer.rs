@@ -5,7 +5,7 @@
 //! [`parse_value`] or [`parse_text`], so every input accepts the same
 //! spellings and refuses the same mistakes.
 
-use super::ruleset::{ChoiceOption, Question, QuestionKind, fmt_num};
+use super::ruleset::{ChoiceOption, NumberSpec, Question, QuestionKind, fmt_num};
 use crate::diagnostics::suggest::did_you_mean;
 
 /// The answer word reserved for "not assessed"; no option may use it.
@@ -133,6 +133,11 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
             None => Ok(Answer::Number(*v)),
             Some(why) => Err(why),
         },
+        // `75%` is text in every typed format; for a question in percent it
+        // is read like a typed cell.
+        (QuestionKind::Number(spec), RawValue::Text(t)) if percent_number(spec, t) != t => {
+            parse_text(q, t)
+        }
         (QuestionKind::Number(_), RawValue::Text(t)) => Err(format!(
             "expected a number, found the text '{}'{}",
             t.escape_debug(),
@@ -186,7 +191,7 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
             Some(a) => Ok(a),
             None => parse_value(q, &RawValue::Text(t.to_string())),
         },
-        QuestionKind::Number(spec) => match t.parse::<f64>() {
+        QuestionKind::Number(spec) => match percent_number(spec, t).parse::<f64>() {
             Ok(v) => match spec.check(v) {
                 None => Ok(Answer::Number(v)),
                 Some(why) => Err(why),
@@ -209,6 +214,17 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
             }
             Ok(Answer::Multi(bits))
         }
+    }
+}
+
+/// A percentage as typed (`75%`, `80 %`) for a question in percent: the
+/// number alone. Other questions keep their text, so `75%` for months is
+/// refused.
+fn percent_number<'t>(spec: &NumberSpec, t: &'t str) -> &'t str {
+    let percent = matches!(spec.unit.as_deref(), Some("percent" | "%"));
+    match t.strip_suffix('%') {
+        Some(n) if percent => n.trim_ascii_end(),
+        _ => t,
     }
 }
 
@@ -394,5 +410,17 @@ mod tests {
             Ok(Answer::Multi(0b10))
         );
         assert!(parse_text(&q(pct()), "lots").is_err());
+        assert_eq!(parse_text(&q(pct()), "75%"), Ok(Answer::Number(75.0)));
+        assert_eq!(parse_text(&q(pct()), " 80 % "), Ok(Answer::Number(80.0)));
+        let months = QuestionKind::Number(NumberSpec {
+            min: Some(0.0),
+            max: None,
+            unit: Some("months".into()),
+            integer: true,
+        });
+        assert!(
+            parse_text(&q(months), "6%").is_err(),
+            "a percent sign on months"
+        );
     }
 }

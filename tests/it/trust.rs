@@ -350,6 +350,7 @@ fn every_input_accepts_the_same_spellings() {
         ("flag", "y", false),
         ("flag", "1", false),
         ("pct", "80", true),
+        ("pct", "80%", true),
         ("pct", "1e1", true),
         ("pct", "0x2", false),
         ("pct", "1_000", false),

@@ -508,3 +508,27 @@ fn a_red_flag_can_be_undone_before_it_stops_the_walk() {
     p.exp_string("Outcome: NOT MET").expect("walk went on");
     assert_eq!(exit_code(p), 0);
 }
+
+/// Going back to a number shows the old value as a hint; typing replaces
+/// it (it used to be pre-filled, so "4" after "80" recorded 804, or 81
+/// months after 8). Enter alone keeps it; `75%` is accepted for percent.
+#[test]
+fn number_entry_replaces_the_old_value() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 1);
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 0);
+    number(&mut p, "Relief percent?", "80%");
+    p.exp_string("Which side?").expect("side");
+    keys(&mut p, ESC);
+    p.exp_string("now 80%, Enter keeps it")
+        .expect("old value as a hint");
+    keys(&mut p, &format!("4{ENTER}"));
+    pick(&mut p, "Which side?", 0);
+    p.exp_string("Review your answers").expect("review");
+    p.exp_string("4%").expect("4, not 804");
+    keys(&mut p, ENTER);
+    p.exp_string("Outcome: NOT MET").expect("4% is under 50%");
+    assert_eq!(exit_code(p), 0);
+}

@@ -16,7 +16,7 @@ use crate::cli::atomic::AtomicFile;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::RunRequest;
 use crate::cli::{interrupt, output, screening};
-use crate::engine::{Answer, QuestionKind, RuleSet, fmt_num, parse_text};
+use crate::engine::{Answer, QuestionKind, RuleSet, parse_text};
 use crate::files::answers::{self, Match};
 use crate::report;
 
@@ -538,23 +538,35 @@ impl TermPrompter {
         if ask.can_go_back {
             keys.push("<: back");
         }
-        let hint = format!(" ({}; {})", spec.range_text(), keys.join(", "));
-        let prompt = format!("{}{hint}", self.prompt(&q.text, hint.len())?);
-        let initial = match ask.current {
-            Answer::Number(v) => fmt_num(v),
-            Answer::Unknown => "u".into(),
-            _ => String::new(),
+        // Going back shows the earlier answer as a hint, never as text to
+        // edit: typed digits replace it ("8" then "1" is 1, not 81), and
+        // Enter on an empty field keeps it.
+        let now = match ask.current {
+            Answer::Number(_) => Some(format!("now {}", ask.current.describe(q))),
+            Answer::Unknown => Some("now unknown".to_string()),
+            _ => None,
         };
+        let keep = now.is_some();
+        let hint = match &now {
+            Some(now) => format!(
+                " ({}; {now}, Enter keeps it; {})",
+                spec.range_text(),
+                keys.join(", ")
+            ),
+            None => format!(" ({}; {})", spec.range_text(), keys.join(", ")),
+        };
+        let prompt = format!("{}{hint}", self.prompt(&q.text, hint.len())?);
         let allow_unknown = q.allow_unknown;
         let can_go_back = ask.can_go_back;
         let question = q.clone();
         let text: String = Input::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
-            .with_initial_text(initial)
+            .allow_empty(keep)
             .report(true)
             .validate_with(move |s: &String| -> Result<(), String> {
                 let t = s.trim();
                 match t {
+                    "" if keep => Ok(()),
                     "?" => Ok(()),
                     "<" if can_go_back => Ok(()),
                     "u" | "unknown" if allow_unknown => Ok(()),
@@ -568,6 +580,7 @@ impl TermPrompter {
             .map_err(map_err)?;
         let t = text.trim();
         Ok(match t {
+            "" => Some(Reply::Answer(ask.current)),
             "?" => None,
             "<" => Some(Reply::Back),
             "u" | "unknown" => Some(Reply::Answer(Answer::Unknown)),
