@@ -60,7 +60,7 @@ pub fn compile_rules(name: &str, text: &str) -> Result<RuleSet, String> {
 
 /// A case in the answers-file format (what `--save` writes).
 pub fn answers_file_text(rs: &RuleSet, answers: &[Answer]) -> String {
-    files::answers::to_file_text(rs, answers)
+    files::answers::to_file_text(rs, answers, None)
 }
 
 /// Reads answers-file text for `rs` (strictly: its `rule_set` must match).
@@ -172,7 +172,7 @@ pub mod fuzzing {
             match answers::bind(rs, &doc, text, mode) {
                 Ok(a) => {
                     render_all(rs, &a);
-                    let saved = answers::to_file_text(rs, &a);
+                    let saved = answers::to_file_text(rs, &a, Some("2026-01-01T00:00:00Z"));
                     let again: AnswersDoc = match yaml::parse(&saved, FileId::MAIN) {
                         Ok(doc) => doc,
                         Err(d) => panic!("saved answers do not parse: {}\n{saved}", d.message),

@@ -61,9 +61,18 @@ pub enum Command {
 /// rule set.
 #[derive(Debug, Args, Clone)]
 pub struct RulesArg {
-    /// Rule set: a bundled id (see `sij-screen rules`) or a path to a YAML file.
-    #[arg(long, short = 'r', value_name = "NAME|PATH", default_value = DEFAULT_ID)]
-    pub rules: String,
+    /// Rule set: a bundled id (see `sij-screen rules`) or a path to a YAML
+    /// file [default: nass-2015; `run --answers` and `--resume` use the
+    /// bundled rule set the file names]
+    #[arg(long, short = 'r', value_name = "NAME|PATH")]
+    pub rules: Option<String>,
+}
+
+impl RulesArg {
+    /// The rule set named, or the default.
+    pub fn or_default(self) -> String {
+        self.rules.unwrap_or_else(|| DEFAULT_ID.to_string())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -278,7 +287,7 @@ mod tests {
     fn bare_invocation_is_a_walk_with_the_default_rules() {
         let cli = Cli::try_parse_from(["sij-screen"]).expect("parses");
         assert!(cli.command.is_none());
-        assert_eq!(cli.run.rules.rules, DEFAULT_ID);
+        assert_eq!(cli.run.rules.or_default(), DEFAULT_ID);
     }
 
     #[test]

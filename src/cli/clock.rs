@@ -10,6 +10,21 @@ pub fn today() -> String {
     civil_date(secs / 86_400)
 }
 
+/// Now, as `YYYY-MM-DDTHH:MM:SSZ` (UTC): when a saved case last changed.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let day = secs % 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        civil_date(secs / 86_400),
+        day / 3600,
+        day % 3600 / 60,
+        day % 60
+    )
+}
+
 /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
 fn civil_date(days: u64) -> String {
     let z = i64::try_from(days).unwrap_or(0) + 719_468;

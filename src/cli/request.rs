@@ -18,7 +18,8 @@ pub struct Settings {
 /// One screening: a walk, or a case from an answers file.
 #[derive(Debug, Clone)]
 pub struct RunRequest {
-    pub rules: String,
+    /// `None`: the rule set the answers or resumed file names, else the default.
+    pub rules: Option<String>,
     pub answers: Option<PathBuf>,
     pub format: Format,
     pub save: Option<PathBuf>,
@@ -108,7 +109,7 @@ pub fn from_cli(cli: Cli) -> (Settings, Request) {
         Some(Command::Rules) => Request::Rules,
         Some(Command::Batch(a)) => Request::Batch(BatchRequest {
             input: a.input,
-            rules: a.rules.rules,
+            rules: a.rules.or_default(),
             format: a.format,
             input_format: a.input_format,
             output: a.output,
@@ -121,14 +122,14 @@ pub fn from_cli(cli: Cli) -> (Settings, Request) {
             color: a.color,
         }),
         Some(Command::Explain(a)) => Request::Explain {
-            rules: a.rules.rules,
+            rules: a.rules.or_default(),
         },
         Some(Command::Graph(a)) => Request::Graph {
-            rules: a.rules.rules,
+            rules: a.rules.or_default(),
             format: a.format,
         },
         Some(Command::Export(a)) => Request::Export {
-            rules: a.rules.rules,
+            rules: a.rules.or_default(),
             what: a.what,
         },
         Some(Command::Schema) => Request::Schema,

@@ -105,6 +105,10 @@ pub struct AnswersDoc {
     pub rule_set: Spanned<String>,
     #[serde(default)]
     pub version: Option<Spanned<String>>,
+    /// When the walk last saved the file (UTC); for people, not checked.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub saved: Option<String>,
     #[serde(default)]
     pub answers: Entries,
 }
@@ -209,12 +213,19 @@ pub fn bind(
 /// Writes answers in the answers-file format. Only answered questions are
 /// written; ids are plain (see `compile::valid_id`), so no quoting is needed
 /// except for the version, which is written as a JSON string (valid YAML).
-pub fn to_file_text(rs: &RuleSet, answers: &[Answer]) -> String {
+pub fn to_file_text(rs: &RuleSet, answers: &[Answer], saved: Option<&str>) -> String {
     let mut out = format!(
-        "# sij-screen answers: patient data, handle accordingly.\nrule_set: {}\nversion: {}\nanswers:\n",
+        "# sij-screen answers: patient data, handle accordingly.\nrule_set: {}\nversion: {}\n",
         rs.meta.id,
         serde_json::Value::String(rs.meta.version.clone())
     );
+    if let Some(when) = saved {
+        out.push_str(&format!(
+            "saved: {}\n",
+            serde_json::Value::String(when.to_string())
+        ));
+    }
+    out.push_str("answers:\n");
     let mut any = false;
     for (q, a) in rs.questions.iter().zip(answers) {
         if let Some(v) = a.to_yaml(q) {

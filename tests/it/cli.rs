@@ -851,3 +851,22 @@ fn an_unassessed_red_flag_is_named_first() {
         assert!(stdout(&o).contains("RED FLAG NOT RULED OUT"), "{format}");
     }
 }
+
+/// A saved case remembers its rule set: without --rules, the bundled rule
+/// set the file names is used (it used to fail with "written for rule set
+/// 'evicore-cmm-611', not 'nass-2015'").
+#[test]
+fn a_case_is_screened_with_the_rule_set_it_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write_temp(
+        dir.path(),
+        "case.yaml",
+        "rule_set: evicore-cmm-611\nanswers: { saddle_anaesthesia: yes }\n",
+    );
+    let v = json(&run(&["run", "--answers", &path, "-f", "json"]));
+    assert_eq!(v["rule_set"]["id"], "evicore-cmm-611");
+    assert_eq!(v["outcome"], "red_flag");
+    // Named explicitly, another rule set still refuses it.
+    let o = run(&["run", "--rules", "nass-2015", "--answers", &path]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -283,8 +283,26 @@ fn hostile_answers_files() {
     ];
     for (name, text, want) in table {
         let f = write(d, name, text);
-        expect(d, &["run", "--answers", &f], 2, want);
+        // The rule set named explicitly: answers for another are refused.
+        expect(
+            d,
+            &["run", "--rules", "nass-2015", "--answers", &f],
+            2,
+            want,
+        );
     }
+    // A file naming a rule set that is not bundled needs --rules.
+    let f = write(
+        d,
+        "elsewhere.yaml",
+        "rule_set: my-local-rules\nanswers: {}\n",
+    );
+    expect(
+        d,
+        &["run", "--answers", &f],
+        2,
+        "which is not bundled: pass --rules PATH",
+    );
 }
 
 #[test]

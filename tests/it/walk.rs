@@ -532,3 +532,28 @@ fn number_entry_replaces_the_old_value() {
     p.exp_string("Outcome: NOT MET").expect("4% is under 50%");
     assert_eq!(exit_code(p), 0);
 }
+
+/// `--resume` uses the rule set the saved file names and says what it
+/// loaded; the file records when it was last saved.
+#[test]
+fn resume_uses_the_files_rule_set_and_says_what_it_loaded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let saved = dir.path().join("case.yaml");
+    std::fs::write(
+        &saved,
+        "rule_set: insite-sifi-2016\nanswers: { saddle_anaesthesia: no }\n",
+    )
+    .expect("write");
+    let saved_s = saved.display().to_string();
+    let mut p = spawn(&["--resume", &saved_s]);
+    p.exp_string("1 answer(s) loaded, rule set insite-sifi-2016")
+        .expect("says what it loaded");
+    start(&mut p);
+    p.exp_string("Question 2 of about")
+        .expect("continues at question 2");
+    p.send_control('c').expect("ctrl-c");
+    let _ = exit_code(p);
+    let text = std::fs::read_to_string(&saved).expect("saved");
+    assert!(text.contains("rule_set: insite-sifi-2016"), "{text}");
+    assert!(text.contains("\nsaved: \"20"), "{text}");
+}

@@ -8,12 +8,18 @@ use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::{RunRequest, Settings};
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
-use crate::diagnostics::suggest;
+use crate::diagnostics::{FileId, inert, suggest};
 use crate::engine::{Answer, RuleSet, parse_text};
+use crate::files::answers::AnswersDoc;
 use crate::files::answers::Match;
+use crate::files::{read_text, yaml};
 
 pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
-    let loaded = catalog::load(&req.rules)?;
+    let spec = match &req.rules {
+        Some(r) => r.clone(),
+        None => named_rule_set(req)?.unwrap_or_else(|| catalog::DEFAULT_ID.to_string()),
+    };
+    let loaded = catalog::load(&spec)?;
     let rs = &loaded.rules;
     if let Some(save) = &req.save {
         check_save_target(save, req, &loaded.paths)?;
@@ -38,6 +44,35 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     let ev = rs.evaluate(&answers);
     output::stdout(&screening::render(rs, &ev, req, before.as_ref()))?;
     Ok(Exit::Success)
+}
+
+/// The bundled rule set an answers or resumed file names (`rule_set:`), so
+/// a saved case reopens under the rules it was screened with. `None` when
+/// the file cannot be read here (standard input, or a problem reported
+/// later with its place).
+fn named_rule_set(req: &RunRequest) -> Result<Option<String>, AppError> {
+    let Some(path) = req.answers.as_ref().or(req.resume.as_ref()) else {
+        return Ok(None);
+    };
+    if path.as_os_str() == "-" {
+        return Ok(None);
+    }
+    let Ok(text) = read_text(path) else {
+        return Ok(None);
+    };
+    let Ok(doc) = yaml::parse::<AnswersDoc>(&text, FileId::MAIN) else {
+        return Ok(None);
+    };
+    let id = doc.rule_set.value;
+    if catalog::bundled(&id).is_some() {
+        Ok(Some(id))
+    } else {
+        Err(AppError::Usage(format!(
+            "{} was written for rule set '{}', which is not bundled: pass --rules PATH",
+            path.display(),
+            inert(&id)
+        )))
+    }
 }
 
 /// `--save FILE` must never silently replace another case or a file being

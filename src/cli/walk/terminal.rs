@@ -15,7 +15,7 @@ use super::{Ask, PromptError, Prompter, Reply, ReviewChoice, ReviewRow, Walk, Wa
 use crate::cli::atomic::AtomicFile;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::RunRequest;
-use crate::cli::{interrupt, output, screening};
+use crate::cli::{clock, interrupt, output, screening};
 use crate::engine::{Answer, QuestionKind, RuleSet, parse_text};
 use crate::files::answers::{self, Match};
 use crate::report;
@@ -34,7 +34,8 @@ fn interrupted_message(saved_to: Option<&Path>) -> String {
 /// Saves answers atomically; an interrupt waits until the rename is done,
 /// and one during the write leaves the previous save in place.
 fn save(path: &Path, rules: &RuleSet, answers: &[Answer]) -> Result<(), AppError> {
-    AtomicFile::write_all_to(path, &answers::to_file_text(rules, answers))
+    let now = clock::now_utc();
+    AtomicFile::write_all_to(path, &answers::to_file_text(rules, answers, Some(&now)))
 }
 
 /// Runs the walk on the terminal and prints the summary.
@@ -42,7 +43,17 @@ pub fn run(rules: &RuleSet, args: &RunRequest) -> Result<Exit, AppError> {
     interrupt::install();
     interrupt::set_message(interrupted_message(None));
     let resumed = match &args.resume {
-        Some(path) => Some(screening::read_answers(path, rules, Match::Strict)?),
+        Some(path) => {
+            let answers = screening::read_answers(path, rules, Match::Strict)?;
+            let n = answers.iter().filter(|a| **a != Answer::Unanswered).count();
+            output::eprintln(&format!(
+                "Resumed {}: {n} answer(s) loaded, rule set {} version {}; the walk continues at the first question not yet answered.",
+                path.display(),
+                rules.meta.id,
+                rules.meta.version
+            ));
+            Some(answers)
+        }
         None => None,
     };
     let save_path = args.save.clone().or_else(|| args.resume.clone());
