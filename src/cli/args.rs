@@ -213,7 +213,7 @@ pub struct RunArgs {
 
     /// Interactive: show each question's rationale and sources as it is asked,
     /// and continue past a red flag.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "answers")]
     pub teach: bool,
 
     /// Add a trace under each criterion: which parts of its condition were

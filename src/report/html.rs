@@ -56,7 +56,9 @@ pub fn render(s: &Summary) -> String {
         );
     }
     let mut body = String::new();
-    if s.unknowns().next().is_some() {
+    if let Some(stopped) = s.stopped_by_red_flag() {
+        let _ = writeln!(body, "<p class=\"adverse\">{}</p>", escape(&stopped));
+    } else if s.unknowns().next().is_some() {
         body.push_str("<h2>Unknown, would need assessing</h2><ul>");
         for (id, text, why) in s.unknowns() {
             let _ = write!(

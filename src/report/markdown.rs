@@ -63,7 +63,9 @@ pub fn render(s: &Summary) -> String {
             c.sources.join(", ")
         );
     }
-    if s.unknowns().next().is_some() {
+    if let Some(stopped) = s.stopped_by_red_flag() {
+        let _ = writeln!(out, "\n{stopped}");
+    } else if s.unknowns().next().is_some() {
         let _ = writeln!(out, "\n## Unknown, would need assessing\n");
         for (id, text, why) in s.unknowns() {
             let _ = writeln!(out, "- `{id}`: {} ({why})", escape(text));

@@ -367,6 +367,18 @@ impl Summary {
         )
     }
 
+    /// After a red flag, the questions left open are not "to be assessed":
+    /// the screening stopped. Then the reports say so in one sentence
+    /// instead of listing them.
+    pub fn stopped_by_red_flag(&self) -> Option<String> {
+        (self.outcome == Outcome::RedFlag).then(|| {
+            let open = self.unanswered.len() + self.not_assessed.len();
+            format!(
+                "The screening stopped at the red flag: it needs urgent medical evaluation first; {open} question(s) were not asked or not assessed, and none of them matters until the red flag is dealt with."
+            )
+        })
+    }
+
     /// Every question still to be assessed, as (id, text, why): those answered
     /// "unknown" first, then those left unanswered. Every format lists these.
     pub fn unknowns(&self) -> impl Iterator<Item = (&str, &str, &'static str)> {

@@ -104,7 +104,10 @@ pub fn render(s: &Summary, style: Style) -> String {
             }
         }
     }
-    if s.unknowns().next().is_some() {
+    if let Some(stopped) = s.stopped_by_red_flag() {
+        out.push('\n');
+        let _ = writeln!(out, "{stopped}");
+    } else if s.unknowns().next().is_some() {
         out.push('\n');
         let _ = writeln!(out, "Unknown, would need assessing:");
         for (id, text, why) in s.unknowns() {

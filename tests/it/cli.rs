@@ -870,3 +870,31 @@ fn a_case_is_screened_with_the_rule_set_it_names() {
     let o = run(&["run", "--rules", "nass-2015", "--answers", &path]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// After a red flag, the summary says what the stop means instead of
+/// listing unasked questions as "would need assessing".
+#[test]
+fn a_red_flag_summary_does_not_list_unasked_questions() {
+    let out = stdout(&run(&["run", "--answers", &case("red-flag.yaml")]));
+    assert!(
+        out.contains("The screening stopped at the red flag"),
+        "{out}"
+    );
+    assert!(!out.contains("Unknown, would need assessing"), "{out}");
+    let md = stdout(&run(&[
+        "run",
+        "--answers",
+        &case("red-flag.yaml"),
+        "-f",
+        "markdown",
+    ]));
+    assert!(!md.contains("## Unknown, would need assessing"), "{md}");
+}
+
+/// An option that does not apply is refused, never silently ignored.
+#[test]
+fn teach_with_answers_is_refused() {
+    let o = run(&["run", "--answers", &case("met.yaml"), "--teach"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot be used with '--teach'"));
+}
