@@ -145,6 +145,43 @@ impl RuleSet {
         }
     }
 
+    /// Whether the outcome of these criterion values is final: no answer
+    /// still open (unanswered or unknown) could change it. Kleene logic is
+    /// monotone (a criterion that is true or false stays so however the
+    /// unknowns are answered), so only the precedence of outcomes matters: a
+    /// red flag is final; an exclusion is final once no red flag is unknown;
+    /// an unmet indication once no red flag or exclusion is unknown.
+    pub fn outcome_is_final(&self, holds: &[Tri]) -> bool {
+        let unknown = |kind: CriterionKind| {
+            self.criteria
+                .iter()
+                .zip(holds)
+                .any(|(c, &h)| c.kind == kind && h == Tri::Unknown)
+        };
+        match self.outcome(holds) {
+            Outcome::RedFlag | Outcome::Met => true,
+            Outcome::Excluded => !unknown(CriterionKind::RedFlag),
+            Outcome::NotMet => {
+                !unknown(CriterionKind::RedFlag) && !unknown(CriterionKind::Exclusion)
+            }
+            Outcome::Incomplete => false,
+        }
+    }
+
+    /// Whether the patient can no longer meet the rule set, whatever the
+    /// open answers: an indication is not met or an exclusion applies, and
+    /// no red flag is left unknown (an unassessed red flag must be assessed
+    /// first). Open answers could then only add a reason (an exclusion), not
+    /// make the patient a candidate.
+    pub fn cannot_be_met(&self, holds: &[Tri]) -> bool {
+        let red_flag_open = self
+            .criteria
+            .iter()
+            .zip(holds)
+            .any(|(c, &h)| c.kind == CriterionKind::RedFlag && h == Tri::Unknown);
+        !red_flag_open && matches!(self.outcome(holds), Outcome::NotMet | Outcome::Excluded)
+    }
+
     /// Evaluates one node. `holds` has the values of criteria evaluated so far
     /// (the evaluation order guarantees referenced criteria come first).
     pub fn eval(&self, id: NodeId, answers: &[Answer], holds: &[Tri]) -> Tri {

@@ -3,7 +3,7 @@
 //! Kleene logic obeys its laws; the batch and answers-file paths agree.
 
 use proptest::prelude::*;
-use sij_screen::engine::{Answer, QuestionKind, RuleSet, Tri, parse_text};
+use sij_screen::engine::{Answer, Outcome, QuestionKind, RuleSet, Tri, parse_text};
 
 // ---- A random rule set, as a plain spec -------------------------------
 
@@ -411,4 +411,98 @@ proptest! {
         prop_assert_eq!(a.and(b).not(), a.not().or(b.not()));
         prop_assert_eq!(a.or(b).not(), a.not().and(b.not()));
     }
+}
+
+/// Every partial case of the mini rule set, exhaustively: an outcome called
+/// final keeps, and one that "cannot be met" never becomes met or
+/// incomplete, however the open answers are given. (The walk's offer to
+/// finish early relies on both.)
+#[test]
+fn a_final_outcome_survives_every_completion() {
+    let text = std::fs::read_to_string(crate::common::fixture("mini.yaml")).expect("fixture");
+    let rs = sij_screen::compile_rules("mini", &text).expect("fixture");
+    let yes_no = [Answer::Unanswered, Answer::Unknown, Answer::Yes, Answer::No];
+    let pct = [
+        Answer::Unanswered,
+        Answer::Unknown,
+        Answer::Number(40.0),
+        Answer::Number(60.0),
+    ];
+    let side = [
+        Answer::Unanswered,
+        Answer::Unknown,
+        Answer::Choice(0),
+        Answer::Choice(1),
+    ];
+    let domains: [&[Answer]; 5] = [&yes_no, &yes_no, &yes_no, &pct, &side];
+    let all = |d: &[&[Answer]]| -> Vec<Vec<Answer>> {
+        d.iter().fold(vec![vec![]], |acc, dom| {
+            acc.into_iter()
+                .flat_map(|a| {
+                    dom.iter().map(move |v| {
+                        let mut n = a.clone();
+                        n.push(*v);
+                        n
+                    })
+                })
+                .collect()
+        })
+    };
+    let (mut finals, mut checked) = (0, 0);
+    for case in all(&domains) {
+        let ev = rs.evaluate(&case);
+        if !rs.outcome_is_final(&ev.holds) {
+            continue;
+        }
+        finals += 1;
+        // Complete every open answer in every way; known ones stay.
+        let open: Vec<&[Answer]> = case
+            .iter()
+            .zip(domains)
+            .map(|(a, d)| {
+                if a.is_known() {
+                    std::slice::from_ref(a)
+                } else {
+                    &d[2..]
+                }
+            })
+            .collect();
+        let completions = all(&open);
+        assert!(!completions.is_empty());
+        for completed in completions {
+            assert_eq!(
+                rs.evaluate(&completed).outcome,
+                ev.outcome,
+                "{case:?} -> {completed:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(finals > 50, "only {finals} final cases");
+    // cannot_be_met: no completion of such a case is met or incomplete.
+    for case in all(&domains) {
+        let ev = rs.evaluate(&case);
+        if !rs.cannot_be_met(&ev.holds) {
+            continue;
+        }
+        let open: Vec<&[Answer]> = case
+            .iter()
+            .zip(domains)
+            .map(|(a, d)| {
+                if a.is_known() {
+                    std::slice::from_ref(a)
+                } else {
+                    &d[2..]
+                }
+            })
+            .collect();
+        for completed in all(&open) {
+            let o = rs.evaluate(&completed).outcome;
+            assert!(
+                matches!(o, Outcome::NotMet | Outcome::Excluded),
+                "{case:?} -> {o:?}"
+            );
+        }
+    }
+    assert!(checked > finals, "completions were checked");
 }

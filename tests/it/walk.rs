@@ -64,6 +64,13 @@ fn number(p: &mut PtySession, question: &str, text: &str) {
     keys(p, &format!("{text}{ENTER}"));
 }
 
+/// Declines the offer to finish early once the outcome is decided.
+fn keep_going(p: &mut PtySession) {
+    p.exp_string("Outcome decided:")
+        .expect("the offer to finish early");
+    pick(p, "Finish now?", 1);
+}
+
 fn finish(p: &mut PtySession) {
     p.exp_string("Finish and show the summary")
         .expect("review page");
@@ -89,10 +96,23 @@ fn mini_walk(
 ) {
     start(p);
     pick(p, "Red flag present?", flag);
+    // Once the outcome is decided (excluded; block not done; relief under
+    // 50%), the walk offers to finish early: these walks go on.
     pick(p, "Excluded?", excl);
+    let mut decided = excl == 0;
+    if decided {
+        keep_going(p);
+    }
     pick(p, "Block done?", done);
+    if done == 1 && !decided {
+        decided = true;
+        keep_going(p);
+    }
     if let Some(v) = pct {
         number(p, "Relief percent?", v);
+        if v.parse::<f64>().is_ok_and(|x| x < 50.0) && !decided {
+            keep_going(p);
+        }
     }
     pick(p, "Which side?", side);
 }
@@ -161,6 +181,7 @@ fn going_back_changes_a_skip_logic_branch_and_drops_the_stale_answer() {
     number(&mut p, "Relief percent?", "<");
     // Back on "Block done?" with yes preselected: one down is "No".
     again(&mut p, "Block done?", 1);
+    keep_going(&mut p);
     pick(&mut p, "Which side?", 0);
     p.exp_string("Review your answers").expect("review");
     let review = p
@@ -189,6 +210,7 @@ fn escape_goes_back_with_the_answer_preselected() {
     again(&mut p, "Red flag present?", 0);
     pick(&mut p, "Excluded?", 1);
     pick(&mut p, "Block done?", 1);
+    keep_going(&mut p);
     pick(&mut p, "Which side?", 0);
     finish(&mut p);
     p.exp_string("Outcome: NOT MET").expect("summary");
@@ -447,6 +469,7 @@ fn enter_alone_never_records_an_answer() {
         .expect("Space records nothing either");
     pick(&mut p, "Excluded?", 1);
     pick(&mut p, "Block done?", 1);
+    keep_going(&mut p);
     pick(&mut p, "Which side?", 0);
     finish(&mut p);
     let out = p.exp_string("Outcome: NOT MET").expect("summary");
@@ -503,6 +526,7 @@ fn a_red_flag_can_be_undone_before_it_stops_the_walk() {
     again(&mut p, "Red flag present?", 1); // yes preselected; one down is no
     pick(&mut p, "Excluded?", 1);
     pick(&mut p, "Block done?", 1);
+    keep_going(&mut p);
     pick(&mut p, "Which side?", 0);
     finish(&mut p);
     p.exp_string("Outcome: NOT MET").expect("walk went on");
@@ -525,6 +549,7 @@ fn number_entry_replaces_the_old_value() {
     p.exp_string("now 80%, Enter keeps it")
         .expect("old value as a hint");
     keys(&mut p, &format!("4{ENTER}"));
+    keep_going(&mut p);
     pick(&mut p, "Which side?", 0);
     p.exp_string("Review your answers").expect("review");
     p.exp_string("4%").expect("4, not 804");
@@ -556,4 +581,26 @@ fn resume_uses_the_files_rule_set_and_says_what_it_loaded() {
     let text = std::fs::read_to_string(&saved).expect("saved");
     assert!(text.contains("rule_set: insite-sifi-2016"), "{text}");
     assert!(text.contains("\nsaved: \"20"), "{text}");
+}
+
+/// Once no remaining question can change the outcome, the walk says so and
+/// offers to finish; finishing goes to the review and the summary.
+#[test]
+fn a_decided_outcome_can_finish_early() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    pick(&mut p, "Red flag present?", 1);
+    pick(&mut p, "Excluded?", 1);
+    pick(&mut p, "Block done?", 1);
+    p.exp_string("Outcome decided: not met (Block relief at least 50%)")
+        .expect("says which and why");
+    pick(&mut p, "Finish now?", 0);
+    let review = p.exp_string("Finish and show the summary").expect("review");
+    assert!(
+        !review.contains("Which side?"),
+        "the side was not asked: {review}"
+    );
+    keys(&mut p, ENTER);
+    p.exp_string("Outcome: NOT MET").expect("summary");
+    assert_eq!(exit_code(p), 0);
 }

@@ -18,7 +18,7 @@ pub mod terminal;
 
 use std::io;
 
-use crate::engine::{Answer, CriterionKind, QuestionIdx, RuleSet, Tri};
+use crate::engine::{Answer, CriterionKind, Outcome, QuestionIdx, RuleSet, Tri};
 
 /// What the prompter is asked to show for one question.
 #[derive(Debug)]
@@ -78,6 +78,9 @@ pub trait Prompter {
     /// After a red flag's notice: stop here (true), or go back and change
     /// the answer that raised it (false).
     fn confirm_red_flag(&mut self) -> Result<bool, PromptError>;
+    /// The outcome is decided (`text` says which and why): finish now
+    /// (true), or go on recording the remaining answers (false).
+    fn offer_finish(&mut self, text: &str) -> Result<bool, PromptError>;
 }
 
 /// How a walk ended.
@@ -102,6 +105,11 @@ pub struct Walk<'a> {
     teach: bool,
     /// Red flags already announced (teaching mode continues past them).
     announced: Vec<bool>,
+    /// Finishing early was offered (once per walk).
+    offered_finish: bool,
+    /// The clinician chose to finish early: no more questions, straight to
+    /// the review.
+    finish_now: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -119,6 +127,8 @@ impl<'a> Walk<'a> {
             forced: None,
             teach,
             announced: vec![false; rules.criteria.len()],
+            offered_finish: false,
+            finish_now: false,
         };
         walk.reapply_skip_logic();
         walk.history = (0..n).filter(|&i| walk.visited[i]).collect();
@@ -145,6 +155,9 @@ impl<'a> Walk<'a> {
 
     /// The next question in order: asked under skip logic, not yet answered.
     fn next_question(&self) -> Option<QuestionIdx> {
+        if self.finish_now {
+            return None;
+        }
         (0..self.rules.questions.len())
             .find(|&qi| !self.visited[qi] && self.rules.would_ask(qi, &self.answers) == Tri::True)
     }
@@ -257,9 +270,53 @@ impl<'a> Walk<'a> {
                     if self.stop_for_red_flags(prompter)? {
                         return Ok(self.end(true));
                     }
+                    self.offer_to_finish(prompter)?;
                 }
             }
         }
+    }
+
+    /// Once no remaining answer can change the outcome (see
+    /// [`RuleSet::outcome_is_final`]) and questions remain, says so once and
+    /// offers to finish. A red flag has its own stop; "met" needs every
+    /// answer, so it is never decided early.
+    fn offer_to_finish(&mut self, prompter: &mut dyn Prompter) -> Result<(), PromptError> {
+        if self.offered_finish || self.teach || self.next_question().is_none() {
+            return Ok(());
+        }
+        let ev = self.rules.evaluate(&self.answers);
+        if !self.rules.cannot_be_met(&ev.holds) {
+            return Ok(());
+        }
+        self.offered_finish = true;
+        let kind = if ev.outcome == Outcome::Excluded {
+            CriterionKind::Exclusion
+        } else {
+            CriterionKind::Indication
+        };
+        let because: Vec<&str> = self
+            .rules
+            .criteria
+            .iter()
+            .zip(&ev.holds)
+            .filter(|(c, h)| {
+                c.kind == kind && **h == Tri::from_bool(kind == CriterionKind::Exclusion)
+            })
+            .map(|(c, _)| c.label.as_str())
+            .collect();
+        let word = if ev.outcome == Outcome::Excluded {
+            "excluded"
+        } else {
+            "not met"
+        };
+        let more = if self.rules.outcome_is_final(&ev.holds) {
+            "No remaining question can change it."
+        } else {
+            "The remaining questions could only add a reason (an exclusion), not make the patient a candidate."
+        };
+        let text = format!("Outcome decided: {word} ({}). {more}", because.join("; "));
+        self.finish_now = prompter.offer_finish(&text)?;
+        Ok(())
     }
 
     /// Re-asks the most recently answered question.
@@ -354,6 +411,9 @@ mod tests {
         notices: Vec<String>,
         /// Replies to red-flag confirmations (true = stop); stop when empty.
         confirms: VecDeque<bool>,
+        /// The reply when finishing early is offered, and the offers made.
+        finish_early: bool,
+        offers: Vec<String>,
     }
 
     fn script(replies: &[(&'static str, Reply)], reviews: &[ReviewChoice]) -> Script {
@@ -385,6 +445,10 @@ mod tests {
         }
         fn confirm_red_flag(&mut self) -> Result<bool, PromptError> {
             Ok(self.confirms.pop_front().unwrap_or(true))
+        }
+        fn offer_finish(&mut self, text: &str) -> Result<bool, PromptError> {
+            self.offers.push(text.to_string());
+            Ok(self.finish_early)
         }
     }
 
@@ -464,6 +528,36 @@ criteria:
         assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
         // Re-asked with the flagged answer preselected.
         assert_eq!(s.asked[1].1, Answer::Yes);
+    }
+
+    #[test]
+    fn a_decided_outcome_offers_to_finish_early() {
+        let rs = rules();
+        // done = no makes "ok" false with nothing left that could raise a
+        // red flag: not met is decided before "other" is asked.
+        let mut s = script(
+            &[("flag", ans(Answer::No)), ("done", ans(Answer::No))],
+            &[ReviewChoice::Finish],
+        );
+        s.finish_early = true;
+        let end = run(&rs, &mut s, false);
+        assert_eq!(
+            s.offers,
+            ["Outcome decided: not met (Ok). No remaining question can change it."]
+        );
+        assert_eq!(end.answers[3], Answer::Unanswered, "'other' was not asked");
+        // Declined: the walk goes on to the end.
+        let mut s = script(
+            &[
+                ("flag", ans(Answer::No)),
+                ("done", ans(Answer::No)),
+                ("other", ans(Answer::Yes)),
+            ],
+            &[ReviewChoice::Finish],
+        );
+        let end = run(&rs, &mut s, false);
+        assert_eq!(s.offers.len(), 1);
+        assert_eq!(end.answers[3], Answer::Yes);
     }
 
     #[test]

@@ -397,6 +397,27 @@ impl Prompter for TermPrompter {
         }
     }
 
+    fn offer_finish(&mut self, text: &str) -> Result<bool, PromptError> {
+        self.line("")?;
+        self.line(&self.bold(text))?;
+        let items = [
+            CHOOSE_LABEL.to_string(),
+            "Finish: review the answers and show the summary".to_string(),
+            "Continue recording the remaining questions".to_string(),
+        ];
+        loop {
+            return match self.select("Finish now?", &items, 0)? {
+                Some(1) => Ok(true),
+                Some(2) | None => Ok(false),
+                _ => {
+                    let _ = self.term.clear_last_lines(1);
+                    self.line(NOTHING_CHOSEN)?;
+                    continue;
+                }
+            };
+        }
+    }
+
     fn notice(&mut self, text: &str) -> Result<(), PromptError> {
         self.line("")?;
         for l in text.lines() {
