@@ -592,7 +592,7 @@ fn a_decided_outcome_can_finish_early() {
     pick(&mut p, "Red flag present?", 1);
     pick(&mut p, "Excluded?", 1);
     pick(&mut p, "Block done?", 1);
-    p.exp_string("Outcome decided: not met (Block relief at least 50%)")
+    p.exp_string("Outcome decided: not met (Block relief at least 50%: not met)")
         .expect("says which and why");
     pick(&mut p, "Finish now?", 0);
     let review = p.exp_string("Finish and show the summary").expect("review");

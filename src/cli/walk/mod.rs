@@ -304,11 +304,12 @@ impl<'a> Walk<'a> {
             })
             .map(|(c, _)| c.label.as_str())
             .collect();
-        let word = if ev.outcome == Outcome::Excluded {
-            "excluded"
+        let (word, status) = if ev.outcome == Outcome::Excluded {
+            ("excluded", "applies")
         } else {
-            "not met"
+            ("not met", "not met")
         };
+        let because: Vec<String> = because.iter().map(|l| format!("{l}: {status}")).collect();
         let more = if self.rules.outcome_is_final(&ev.holds) {
             "No remaining question can change it."
         } else {
