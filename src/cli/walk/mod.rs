@@ -544,7 +544,7 @@ criteria:
         let end = run(&rs, &mut s, false);
         assert_eq!(
             s.offers,
-            ["Outcome decided: not met (Ok). No remaining question can change it."]
+            ["Outcome decided: not met (Ok: not met). No remaining question can change it."]
         );
         assert_eq!(end.answers[3], Answer::Unanswered, "'other' was not asked");
         // Declined: the walk goes on to the end.
