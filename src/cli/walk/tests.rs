@@ -64,19 +64,19 @@ disclaimer: d
 sources: [{ id: s, citation: c }]
 sections:
   - id: a
-title: A
-questions:
-  - { id: flag, text: Flag?, type: yes_no }
-  - { id: done, text: Done?, type: yes_no }
-  - { id: pct, text: Pct?, type: number, min: 0, max: 100, ask_when: { yes: done } }
-  - { id: other, text: Other?, type: yes_no }
+    title: A
+    questions:
+      - { id: flag, text: Flag?, type: yes_no }
+      - { id: done, text: Done?, type: yes_no }
+      - { id: pct, text: Pct?, type: number, min: 0, max: 100, ask_when: { yes: done } }
+      - { id: other, text: Other?, type: yes_no }
 criteria:
   - { id: rf, kind: red_flag, label: Flag, condition: { yes: flag }, sources: [s] }
   - id: ok
-kind: indication
-label: Ok
-sources: [s]
-condition: { all: [ { yes: done }, { compare: { question: pct, op: ">=", value: 50 } }, { yes: other } ] }
+    kind: indication
+    label: Ok
+    sources: [s]
+    condition: { all: [ { yes: done }, { compare: { question: pct, op: ">=", value: 50 } }, { yes: other } ] }
 "#;
     catalog::compile_text("t", text).expect("compiles").rules
 }
