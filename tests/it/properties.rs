@@ -448,16 +448,10 @@ fn a_final_outcome_survives_every_completion() {
                 .collect()
         })
     };
-    let (mut finals, mut checked) = (0, 0);
-    for case in all(&domains) {
-        let ev = rs.evaluate(&case);
-        if !rs.outcome_is_final(&ev.holds) {
-            continue;
-        }
-        finals += 1;
-        // Complete every open answer in every way; known ones stay.
-        let open: Vec<&[Answer]> = case
-            .iter()
+    /// The values each answer may take in a completion of `case`: an open
+    /// answer any known value of its domain, a known one itself.
+    fn open_domains<'a>(case: &'a [Answer], domains: &[&'a [Answer]]) -> Vec<&'a [Answer]> {
+        case.iter()
             .zip(domains)
             .map(|(a, d)| {
                 if a.is_known() {
@@ -466,8 +460,16 @@ fn a_final_outcome_survives_every_completion() {
                     &d[2..]
                 }
             })
-            .collect();
-        let completions = all(&open);
+            .collect()
+    }
+    let (mut finals, mut checked) = (0, 0);
+    for case in all(&domains) {
+        let ev = rs.evaluate(&case);
+        if !rs.outcome_is_final(&ev.holds) {
+            continue;
+        }
+        finals += 1;
+        let completions = all(&open_domains(&case, &domains));
         assert!(!completions.is_empty());
         for completed in completions {
             assert_eq!(
@@ -485,18 +487,7 @@ fn a_final_outcome_survives_every_completion() {
         if !rs.cannot_be_met(&ev.holds) {
             continue;
         }
-        let open: Vec<&[Answer]> = case
-            .iter()
-            .zip(domains)
-            .map(|(a, d)| {
-                if a.is_known() {
-                    std::slice::from_ref(a)
-                } else {
-                    &d[2..]
-                }
-            })
-            .collect();
-        for completed in all(&open) {
+        for completed in all(&open_domains(&case, &domains)) {
             let o = rs.evaluate(&completed).outcome;
             assert!(
                 matches!(o, Outcome::NotMet | Outcome::Excluded),

@@ -201,6 +201,23 @@ impl TermPrompter {
         }
     }
 
+    /// A choice between two actions, `yes` or `no`, below a neutral line
+    /// where the cursor starts: Enter alone chooses nothing. Esc is `no`.
+    fn either(&self, prompt: &str, yes: &str, no: &str) -> Result<bool, PromptError> {
+        let items = [CHOOSE_LABEL.to_string(), yes.to_string(), no.to_string()];
+        loop {
+            return match self.select(prompt, &items, 0)? {
+                Some(1) => Ok(true),
+                Some(2) | None => Ok(false),
+                _ => {
+                    let _ = self.term.clear_last_lines(1);
+                    self.line(NOTHING_CHOSEN)?;
+                    continue;
+                }
+            };
+        }
+    }
+
     /// Refuses to prompt on a terminal too small to show a question and its
     /// choices (dialoguer cannot page a list into fewer rows).
     fn check_size(&self) -> Result<(), PromptError> {
@@ -380,43 +397,21 @@ impl Prompter for TermPrompter {
     }
 
     fn confirm_red_flag(&mut self) -> Result<bool, PromptError> {
-        let items = [
-            CHOOSE_LABEL.to_string(),
-            "Stop here: this is a red flag (show the summary)".to_string(),
-            "Go back and change the answer".to_string(),
-        ];
-        loop {
-            return match self.select("Stop the screening here?", &items, 0)? {
-                Some(1) => Ok(true),
-                Some(2) | None => Ok(false),
-                _ => {
-                    let _ = self.term.clear_last_lines(1);
-                    self.line(NOTHING_CHOSEN)?;
-                    continue;
-                }
-            };
-        }
+        self.either(
+            "Stop the screening here?",
+            "Stop here: this is a red flag (show the summary)",
+            "Go back and change the answer",
+        )
     }
 
     fn offer_finish(&mut self, text: &str) -> Result<bool, PromptError> {
         self.line("")?;
         self.line(&self.bold(text))?;
-        let items = [
-            CHOOSE_LABEL.to_string(),
-            "Finish: review the answers and show the summary".to_string(),
-            "Continue recording the remaining questions".to_string(),
-        ];
-        loop {
-            return match self.select("Finish now?", &items, 0)? {
-                Some(1) => Ok(true),
-                Some(2) | None => Ok(false),
-                _ => {
-                    let _ = self.term.clear_last_lines(1);
-                    self.line(NOTHING_CHOSEN)?;
-                    continue;
-                }
-            };
-        }
+        self.either(
+            "Finish now?",
+            "Finish: review the answers and show the summary",
+            "Continue recording the remaining questions",
+        )
     }
 
     fn notice(&mut self, text: &str) -> Result<(), PromptError> {
