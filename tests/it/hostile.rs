@@ -491,13 +491,17 @@ fn sigterm_during_batch_leaves_no_partial_output() {
             .expect("kill")
             .success()
     );
-    let o = child.wait_with_output().expect("wait");
-    assert_eq!(o.status.code(), Some(130));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("interrupted: no output written"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    // Keep standard input open until the program has exited: closing it
+    // (as `wait_with_output` would) lets a slow handler lose the race to a
+    // normal end of input.
+    let stdin = child.stdin.take();
+    let status = child.wait().expect("wait");
+    drop(stdin);
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err)
+        .expect("stderr");
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted: no output written"), "{err}");
     let left: Vec<_> = std::fs::read_dir(d.path()).expect("ls").collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }

@@ -106,6 +106,8 @@ pub struct Walk<'a> {
     teach: bool,
     /// Red flags already announced (teaching mode continues past them).
     announced: Vec<bool>,
+    /// The question being changed from the review: Back returns there.
+    editing: Option<QuestionIdx>,
     /// Finishing early was offered (once per walk).
     offered_finish: bool,
     /// The clinician chose to finish early: no more questions, straight to
@@ -128,6 +130,7 @@ impl<'a> Walk<'a> {
             forced: None,
             teach,
             announced: vec![false; rules.criteria.len()],
+            editing: None,
             offered_finish: false,
             finish_now: false,
         };
@@ -163,19 +166,34 @@ impl<'a> Walk<'a> {
             .find(|&qi| !self.visited[qi] && self.rules.would_ask(qi, &self.answers) == Tri::True)
     }
 
-    /// (position of `qi`, estimated total): answered questions count, and so
-    /// does every unanswered one whose skip logic is not already false.
+    /// Whether question `i` is, or may still be, asked: its skip logic
+    /// holds, or is undecided only because a question it reads is not
+    /// answered yet. (Undecided because of an answered "unknown" means it
+    /// will never be asked, so it is not counted.)
+    fn may_be_asked(&self, i: QuestionIdx) -> bool {
+        match self.rules.would_ask(i, &self.answers) {
+            Tri::True => true,
+            Tri::False => false,
+            Tri::Unknown => self.rules.questions[i].ask_when.is_some_and(|node| {
+                self.rules
+                    .questions_read(node)
+                    .into_iter()
+                    .any(|q| self.answers[q] == Answer::Unanswered)
+            }),
+        }
+    }
+
+    /// (position of `qi`, estimated total) among the questions that are or
+    /// may be asked, in rule-set order: an edit from the review shows the
+    /// question's own place, and the total shrinks as skip logic rules
+    /// questions out.
     fn progress(&self, qi: QuestionIdx) -> (usize, usize) {
-        let answered = (0..self.answers.len())
-            .filter(|&i| self.visited[i] && i != qi)
-            .count();
-        let remaining = (0..self.answers.len())
-            .filter(|&i| {
-                (!self.visited[i] || i == qi)
-                    && self.rules.would_ask(i, &self.answers) != Tri::False
-            })
-            .count();
-        (answered + 1, answered + remaining.max(1))
+        let counted: Vec<bool> = (0..self.answers.len())
+            .map(|i| i == qi || self.may_be_asked(i))
+            .collect();
+        let position = counted[..qi].iter().filter(|c| **c).count() + 1;
+        let total = counted.iter().filter(|c| **c).count();
+        (position, total.max(position))
     }
 
     /// Red flags that hold now and have not been announced.
@@ -235,7 +253,10 @@ impl<'a> Walk<'a> {
             let Some(qi) = next else {
                 match prompter.review(&self.review_rows())? {
                     ReviewChoice::Finish => return Ok(self.end(false)),
-                    ReviewChoice::Edit(q) => self.forced = Some(q),
+                    ReviewChoice::Edit(q) => {
+                        self.forced = Some(q);
+                        self.editing = Some(q);
+                    }
                     ReviewChoice::Back => self.go_back(),
                 }
                 continue;
@@ -251,6 +272,10 @@ impl<'a> Walk<'a> {
                 can_go_back: self.history.iter().any(|&h| h != qi),
             };
             match prompter.ask(&ask)? {
+                Reply::Back if self.editing.take() == Some(qi) => {
+                    // Back from an edit made in the review: to the review,
+                    // the answer unchanged.
+                }
                 Reply::Back => {
                     // Retrace to the question answered before this one.
                     self.history.retain(|&h| h != qi);
@@ -262,6 +287,7 @@ impl<'a> Walk<'a> {
                     }
                 }
                 Reply::Answer(a) => {
+                    self.editing = None;
                     self.answers[qi] = a;
                     self.visited[qi] = true;
                     self.history.retain(|&h| h != qi);

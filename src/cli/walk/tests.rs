@@ -272,3 +272,39 @@ fn every_change_is_handed_to_on_change() {
         .expect("ends");
     assert_eq!(saves, 3);
 }
+
+#[test]
+fn an_edit_from_the_review_shows_its_own_place_and_back_returns_there() {
+    let rs = rules();
+    let mut s = script(
+        &[
+            ("flag", ans(Answer::No)),
+            ("done", ans(Answer::No)),
+            ("other", ans(Answer::Yes)),
+            ("done", Reply::Back), // from the edit: back to the review
+        ],
+        &[ReviewChoice::Edit(1), ReviewChoice::Finish],
+    );
+    let end = run(&rs, &mut s, false);
+    // "done" is question 2 of 3 (pct is skipped), not "4 of 4".
+    assert_eq!(s.asked[3], ("done".to_string(), Answer::No, 2, 3));
+    assert_eq!(end.answers[1], Answer::No, "the answer is unchanged");
+    assert_eq!(s.asked.len(), 4, "nothing else was asked");
+}
+
+#[test]
+fn a_question_gated_on_an_unknown_answer_is_not_counted() {
+    let rs = rules();
+    let mut s = script(
+        &[
+            ("flag", ans(Answer::No)),
+            ("done", ans(Answer::Unknown)),
+            ("other", ans(Answer::Yes)),
+        ],
+        &[ReviewChoice::Finish],
+    );
+    run(&rs, &mut s, false);
+    // pct is asked only when done = yes; done is unknown, so it never is.
+    let progress: Vec<_> = s.asked.iter().map(|a| (a.2, a.3)).collect();
+    assert_eq!(progress, vec![(1, 4), (2, 4), (3, 3)]);
+}
