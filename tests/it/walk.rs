@@ -604,3 +604,36 @@ fn a_decided_outcome_can_finish_early() {
     p.exp_string("Outcome: NOT MET").expect("summary");
     assert_eq!(exit_code(p), 0);
 }
+
+/// The review fits the terminal: one line per answer, paged, at 80x24 and
+/// 60x20 (it used to wrap each entry and scroll the pointer off screen).
+#[test]
+fn the_review_is_paged_to_fit_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let case = dir.path().join("case.yaml");
+    let answers = std::fs::read_to_string(crate::common::case("met.yaml")).expect("case");
+    std::fs::write(&case, answers).expect("write");
+    let bin = env!("CARGO_BIN_EXE_sij-screen");
+    for (rows, cols) in [(24, 80), (20, 60)] {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            &format!(
+                "stty rows {rows} cols {cols}; exec '{bin}' --resume '{}'",
+                case.display()
+            ),
+        ])
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+        let mut p = spawn_command(cmd, Some(15_000)).expect("spawn in a pty");
+        start(&mut p);
+        p.exp_string("[Page 1/").expect("paged");
+        p.exp_string("> Finish and show the summary")
+            .expect("pointer shown");
+        keys(&mut p, &DOWN.repeat(rows));
+        p.exp_string("[Page 2/")
+            .expect("the pointer's page follows it");
+        p.send_control('c').expect("ctrl-c");
+        let _ = exit_code(p);
+    }
+}

@@ -387,9 +387,39 @@ impl Prompter for TermPrompter {
         self.check_size()?;
         self.line("")?;
         self.line(&self.bold("Review your answers"))?;
+        // One line per answer, cut to the terminal's width with the answer
+        // kept whole, and a list paged to its height: the pointer and the
+        // header stay on screen, and moving leaves no stale lines.
+        let (height, width) = self
+            .term
+            .size_checked()
+            .map_or((24, 80), |(h, w)| (usize::from(h), usize::from(w)));
         let mut items = vec!["Finish and show the summary".to_string()];
-        items.extend(rows.iter().map(|r| format!("{}  ->  {}", r.text, r.answer)));
-        match self.select("Finish, or pick an answer to change (Esc: back)", &items, 0)? {
+        items.extend(rows.iter().map(|r| {
+            let answer = console::truncate_str(&r.answer, width / 2, "…");
+            let room = width
+                .saturating_sub(8 + console::measure_text_width(&answer))
+                .max(8);
+            format!("{}: {answer}", console::truncate_str(&r.text, room, "…"))
+        }));
+        let prompt = format!(
+            "Finish, or change one of {} answers (Esc: back)",
+            rows.len()
+        );
+        let choice = Select::with_theme(self.theme.as_ref())
+            // Room for the theme's marks and dialoguer's " [Page 2/3]".
+            .with_prompt(console::truncate_str(
+                &prompt,
+                width.saturating_sub(20),
+                "…",
+            ))
+            .items(&items)
+            .default(0)
+            .max_length(height.saturating_sub(6).max(3))
+            .report(false)
+            .interact_on_opt(&self.term)
+            .map_err(map_err)?;
+        match choice {
             None => Ok(ReviewChoice::Back),
             Some(0) => Ok(ReviewChoice::Finish),
             Some(i) => Ok(ReviewChoice::Edit(rows[i - 1].question)),
