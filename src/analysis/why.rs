@@ -54,26 +54,16 @@ fn trace(rs: &RuleSet, ev: &Evaluation, id: NodeId, depth: usize, out: &mut Vec<
         out.push(TraceLine { depth, text, value });
     };
     match rs.node(id) {
-        Node::All(r) | Node::Any(r) => {
-            let word = if matches!(rs.node(id), Node::All(_)) {
-                "all"
-            } else {
-                "any"
+        node @ (Node::All(r) | Node::Any(r) | Node::AtLeast { of: r, .. }) => {
+            let word = match node {
+                Node::All(_) => "all".to_string(),
+                Node::Any(_) => "any".to_string(),
+                Node::AtLeast { n, .. } => format!("at least {n}"),
+                _ => String::new(),
             };
             let children = rs.children_of(r);
             line(format!(
                 "{word} of {}: {}",
-                children.len(),
-                counts(children)
-            ));
-            for &k in children {
-                trace(rs, ev, k, depth + 1, out);
-            }
-        }
-        Node::AtLeast { n, of } => {
-            let children = rs.children_of(of);
-            line(format!(
-                "at least {n} of {}: {}",
                 children.len(),
                 counts(children)
             ));

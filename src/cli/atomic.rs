@@ -82,8 +82,19 @@ fn tmp_prefix(target: &Path) -> String {
 }
 
 /// Removes temporary files left beside `target` by runs that were killed
-/// (their process no longer exists). Best effort: failures are ignored.
+/// (their process no longer exists). Best effort: failures are ignored. A
+/// folder is scanned once per target and process: the walk saves after
+/// every answer, and only the first save can meet a leftover.
 fn remove_leftovers(dir: &Path, prefix: &str) {
+    static SCANNED: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut scanned = SCANNED.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (dir.to_path_buf(), prefix.to_string());
+        if scanned.contains(&key) {
+            return;
+        }
+        scanned.push(key);
+    }
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };

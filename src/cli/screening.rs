@@ -13,13 +13,40 @@ use crate::files::answers::{self, AnswersDoc, Match};
 use crate::files::{read_text, yaml};
 use crate::report::{self, Sections, Summary, Wanted};
 
-/// Reads an answers file and checks it against `rs`.
-pub fn read_answers(path: &Path, rs: &RuleSet, mode: Match) -> Result<Vec<Answer>, AppError> {
-    let name = path.display().to_string();
-    let text = read_text(path)?;
-    let invalid = |d| AppError::Invalid(Diagnostics::with_text(&name, &text, d));
-    let doc: AnswersDoc = yaml::parse(&text, FileId::MAIN).map_err(|d| invalid(vec![d]))?;
-    answers::bind(rs, &doc, &text, mode).map_err(invalid)
+/// An answers file, read and parsed once: the rule set it names can choose
+/// the rule set before it is bound, and one file can be bound to several
+/// (`compare`). Works for standard input (`-`) too.
+#[derive(Debug)]
+pub struct AnswersFile {
+    name: String,
+    text: String,
+    doc: AnswersDoc,
+}
+
+impl AnswersFile {
+    pub fn read(path: &Path) -> Result<Self, AppError> {
+        let name = path.display().to_string();
+        let text = read_text(path)?;
+        match yaml::parse(&text, FileId::MAIN) {
+            Ok(doc) => Ok(AnswersFile { name, text, doc }),
+            Err(d) => Err(AppError::Invalid(Diagnostics::with_text(
+                &name,
+                &text,
+                vec![d],
+            ))),
+        }
+    }
+
+    /// The rule set the file says it was written for.
+    pub fn rule_set(&self) -> &str {
+        &self.doc.rule_set.value
+    }
+
+    /// The answers, checked against `rs`.
+    pub fn bind(&self, rs: &RuleSet, mode: Match) -> Result<Vec<Answer>, AppError> {
+        answers::bind(rs, &self.doc, &self.text, mode)
+            .map_err(|d| AppError::Invalid(Diagnostics::with_text(&self.name, &self.text, d)))
+    }
 }
 
 /// Renders a screening result in the chosen format, with the sections the

@@ -60,6 +60,26 @@ impl Compiler {
         index
     }
 
+    /// A `from` or `include` naming nothing in the bank, with the nearest id.
+    fn not_in_bank<'a>(
+        &mut self,
+        bank: Bank<'_>,
+        id: &doc_types::Id,
+        what: &str,
+        known: impl Iterator<Item = &'a str>,
+    ) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                Span::of(FileId::MAIN, id),
+                format!(
+                    "question bank '{}' has no {what} '{}'",
+                    bank.doc.bank.value, id.value
+                ),
+            )
+            .with_help(suggest::help(&id.value, known)),
+        );
+    }
+
     fn section<'a>(
         &mut self,
         section: &'a doc_types::Section,
@@ -82,19 +102,7 @@ impl Compiler {
                     base = Some(bs);
                     questions.extend(bs.questions.iter().map(|q| (q, FileId::BANK)));
                 }
-                None => {
-                    let help = suggest::help(&from.value, index.sections.keys().copied());
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            Span::of(main, from),
-                            format!(
-                                "question bank '{}' has no section '{}'",
-                                b.doc.bank.value, from.value
-                            ),
-                        )
-                        .with_help(help),
-                    );
-                }
+                None => self.not_in_bank(b, from, "section", index.sections.keys().copied()),
             }
         }
         if let Some(b) = bank {
@@ -102,17 +110,7 @@ impl Compiler {
                 match index.questions.get(inc.value.as_str()) {
                     Some(q) => questions.push((q, FileId::BANK)),
                     None => {
-                        let help = suggest::help(&inc.value, index.questions.keys().copied());
-                        self.diagnostics.push(
-                            Diagnostic::error(
-                                Span::of(main, inc),
-                                format!(
-                                    "question bank '{}' has no question '{}'",
-                                    b.doc.bank.value, inc.value
-                                ),
-                            )
-                            .with_help(help),
-                        );
+                        self.not_in_bank(b, inc, "question", index.questions.keys().copied());
                     }
                 }
             }

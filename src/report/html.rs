@@ -223,7 +223,7 @@ fn sections(out: &mut String, s: &Summary) {
                         escape(&u.question),
                         escape(&a.answer),
                         a.outcome.as_str(),
-                        super::text::verdict_text(u.verdict)
+                        super::verdict_text(u.verdict)
                     );
                 }
             }

@@ -158,7 +158,7 @@ fn sections(out: &mut String, s: &Summary) {
                         u.question,
                         escape(&a.answer),
                         a.outcome.as_str(),
-                        super::text::verdict_text(u.verdict)
+                        super::verdict_text(u.verdict)
                     );
                 }
             }

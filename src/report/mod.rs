@@ -459,6 +459,17 @@ impl Summary {
     }
 }
 
+/// What an unknown's verdict says, in words.
+pub const fn verdict_text(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Settles => "settles it",
+        Verdict::DoesNotSettle => "does not settle it alone",
+        Verdict::NotExhaustive => {
+            "not exhaustive: options tried one at a time, combinations not tried"
+        }
+    }
+}
+
 /// The status word of a criterion, by kind: a red flag is present or absent,
 /// an exclusion applies or not, an indication is met or not.
 pub const fn status_word(kind: CriterionKind, holds: Tri) -> &'static str {

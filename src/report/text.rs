@@ -11,7 +11,6 @@ use comfy_table::{Attribute, Cell, Color};
 
 use super::table::{Style, table};
 use super::{Summary, WhatIfSection, WhatWouldChangeSection, WhySection, is_adverse, status_word};
-use crate::analysis::what_would_change::Verdict;
 use crate::diagnostics::{inert, inert_line};
 use crate::engine::Tri;
 
@@ -185,7 +184,7 @@ fn what_would_change(out: &mut String, w: &WhatWouldChangeSection) {
     if !w.unknowns.is_empty() {
         let _ = writeln!(out, "Unknowns, and what assessing each would give:");
         for u in &w.unknowns {
-            let verdict = verdict_text(u.verdict);
+            let verdict = super::verdict_text(u.verdict);
             let outcomes: Vec<String> = u
                 .alternatives
                 .iter()
@@ -201,17 +200,6 @@ fn what_would_change(out: &mut String, w: &WhatWouldChangeSection) {
                 outcomes.join("; ")
             };
             let _ = writeln!(out, "  {} ({verdict}): {shown}", u.question);
-        }
-    }
-}
-
-/// What an unknown's verdict says, in words.
-pub const fn verdict_text(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Settles => "settles it",
-        Verdict::DoesNotSettle => "does not settle it alone",
-        Verdict::NotExhaustive => {
-            "not exhaustive: options tried one at a time, combinations not tried"
         }
     }
 }

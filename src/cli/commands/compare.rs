@@ -5,10 +5,9 @@ use crate::analysis::compare::pair_criteria;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
 use crate::cli::request::CompareRequest;
+use crate::cli::screening::AnswersFile;
 use crate::compile::catalog::{self, BUNDLED, Loaded};
-use crate::diagnostics::{Diagnostics, FileId};
-use crate::files::answers::{self, AnswersDoc, Match};
-use crate::files::{read_text, yaml};
+use crate::files::answers::Match;
 use crate::report::compare::{case_table, criteria_table};
 
 pub fn run(args: &CompareRequest) -> Result<Exit, AppError> {
@@ -24,14 +23,10 @@ pub fn run(args: &CompareRequest) -> Result<Exit, AppError> {
         .collect::<Result<_, _>>()?;
     let text = match &args.answers {
         Some(path) => {
-            let name = path.display().to_string();
-            let text = read_text(path)?;
-            let invalid = |d| AppError::Invalid(Diagnostics::with_text(&name, &text, d));
-            let doc: AnswersDoc = yaml::parse(&text, FileId::MAIN).map_err(|d| invalid(vec![d]))?;
+            let file = AnswersFile::read(path)?;
             let mut rows = Vec::new();
             for l in &loaded {
-                let answers =
-                    answers::bind(&l.rules, &doc, &text, Match::ByQuestionId).map_err(invalid)?;
+                let answers = file.bind(&l.rules, Match::ByQuestionId)?;
                 rows.push((&l.rules, l.rules.evaluate(&answers)));
             }
             case_table(&rows, style)

@@ -6,25 +6,27 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::{RunRequest, Settings};
+use crate::cli::screening::AnswersFile;
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
-use crate::diagnostics::{FileId, inert, suggest};
+use crate::diagnostics::{inert, suggest};
 use crate::engine::{Answer, RuleSet, parse_text};
-use crate::files::answers::AnswersDoc;
 use crate::files::answers::Match;
-use crate::files::{read_text, yaml};
 
 pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
-    let spec = match &req.rules {
-        Some(r) => r.clone(),
-        None => named_rule_set(req)?.unwrap_or_else(|| catalog::DEFAULT_ID.to_string()),
+    let case_path = req.answers.as_ref().or(req.resume.as_ref());
+    let case = case_path.map(|p| AnswersFile::read(p)).transpose()?;
+    let spec = match (&req.rules, &case, case_path) {
+        (Some(r), _, _) => r.clone(),
+        (None, Some(file), Some(path)) => named_rule_set(file, path)?,
+        _ => catalog::DEFAULT_ID.to_string(),
     };
     let loaded = catalog::load(&spec)?;
     let rs = &loaded.rules;
     if let Some(save) = &req.save {
         check_save_target(save, req, &loaded.paths)?;
     }
-    let Some(path) = &req.answers else {
+    let Some(file) = case.as_ref().filter(|_| req.answers.is_some()) else {
         if !loaded.warnings.items.is_empty() {
             // Warnings do not stop a screening, but an author should see them.
             output::eprintln(&render_diagnostics(settings, &loaded.warnings));
@@ -32,9 +34,13 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(AppError::NoTerminal);
         }
-        return walk::terminal::run(rs, req);
+        let resumed = case
+            .as_ref()
+            .map(|f| f.bind(rs, Match::Strict))
+            .transpose()?;
+        return walk::terminal::run(rs, req, resumed);
     };
-    let given = screening::read_answers(path, rs, Match::Strict)?;
+    let given = file.bind(rs, Match::Strict)?;
     let (answers, before) = if req.set.is_empty() {
         (given, None)
     } else {
@@ -47,30 +53,16 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
 }
 
 /// The bundled rule set an answers or resumed file names (`rule_set:`), so
-/// a saved case reopens under the rules it was screened with. `None` when
-/// the file cannot be read here (standard input, or a problem reported
-/// later with its place).
-fn named_rule_set(req: &RunRequest) -> Result<Option<String>, AppError> {
-    let Some(path) = req.answers.as_ref().or(req.resume.as_ref()) else {
-        return Ok(None);
-    };
-    if path.as_os_str() == "-" {
-        return Ok(None);
-    }
-    let Ok(text) = read_text(path) else {
-        return Ok(None);
-    };
-    let Ok(doc) = yaml::parse::<AnswersDoc>(&text, FileId::MAIN) else {
-        return Ok(None);
-    };
-    let id = doc.rule_set.value;
-    if catalog::bundled(&id).is_some() {
-        Ok(Some(id))
+/// a saved case reopens under the rules it was screened with.
+fn named_rule_set(file: &AnswersFile, path: &Path) -> Result<String, AppError> {
+    let id = file.rule_set();
+    if catalog::bundled(id).is_some() {
+        Ok(id.to_string())
     } else {
         Err(AppError::Usage(format!(
             "{} was written for rule set '{}', which is not bundled: pass --rules PATH",
             path.display(),
-            inert(&id)
+            inert(id)
         )))
     }
 }

@@ -20,6 +20,7 @@ pub mod terminal;
 use std::io;
 
 use crate::engine::{Answer, CriterionKind, Outcome, QuestionIdx, RuleSet, Tri};
+use crate::report::is_adverse;
 
 /// What the prompter is asked to show for one question.
 #[derive(Debug)]
@@ -326,9 +327,7 @@ impl<'a> Walk<'a> {
             .criteria
             .iter()
             .zip(&ev.holds)
-            .filter(|(c, h)| {
-                c.kind == kind && **h == Tri::from_bool(kind == CriterionKind::Exclusion)
-            })
+            .filter(|(c, h)| c.kind == kind && is_adverse(c.kind, **h))
             .map(|(c, _)| c.label.as_str())
             .collect();
         let (word, status) = if ev.outcome == Outcome::Excluded {

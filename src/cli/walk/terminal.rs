@@ -17,7 +17,7 @@ use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::RunRequest;
 use crate::cli::{clock, interrupt, output, screening};
 use crate::engine::{Answer, QuestionKind, RuleSet};
-use crate::files::answers::{self, Match};
+use crate::files::answers;
 use crate::report;
 
 fn interrupted_message(saved_to: Option<&Path>) -> String {
@@ -39,12 +39,16 @@ fn save(path: &Path, rules: &RuleSet, answers: &[Answer]) -> Result<(), AppError
 }
 
 /// Runs the walk on the terminal and prints the summary.
-pub fn run(rules: &RuleSet, args: &RunRequest) -> Result<Exit, AppError> {
+/// `resumed` holds the answers of `--resume`'s file, already checked.
+pub fn run(
+    rules: &RuleSet,
+    args: &RunRequest,
+    resumed: Option<Vec<Answer>>,
+) -> Result<Exit, AppError> {
     interrupt::install();
     interrupt::set_message(interrupted_message(None));
-    let resumed = match &args.resume {
-        Some(path) => {
-            let answers = screening::read_answers(path, rules, Match::Strict)?;
+    let resumed = match (&args.resume, resumed) {
+        (Some(path), Some(answers)) => {
             let n = answers.iter().filter(|a| **a != Answer::Unanswered).count();
             output::eprintln(&format!(
                 "Resumed {}: {n} answer(s) loaded, rule set {} version {}; the walk continues at the first question not yet answered.",
@@ -54,7 +58,7 @@ pub fn run(rules: &RuleSet, args: &RunRequest) -> Result<Exit, AppError> {
             ));
             Some(answers)
         }
-        None => None,
+        _ => None,
     };
     let save_path = args.save.clone().or_else(|| args.resume.clone());
     if let Some(p) = &save_path {
