@@ -49,13 +49,22 @@ fn text(rs: &RuleSet, id: NodeId, nested: bool) -> String {
         Node::All(r) => join(r, " and "),
         Node::Any(r) => join(r, " or "),
         Node::Not(k) => format!("not {}", text(rs, k, true)),
-        Node::AtLeast { n, of } => {
+        Node::AtLeast {
+            n,
+            of,
+            skipped_not_met,
+        } => {
             let parts: Vec<String> = rs
                 .children_of(of)
                 .iter()
                 .map(|&k| text(rs, k, true))
                 .collect();
-            format!("at least {n} of ({})", parts.join(", "))
+            let skipped = if skipped_not_met {
+                "; a skipped item counts as not met"
+            } else {
+                ""
+            };
+            format!("at least {n} of ({}{skipped})", parts.join(", "))
         }
         Node::Yes(i) => format!("{} = yes", q(i)),
         Node::No(i) => format!("{} = no", q(i)),

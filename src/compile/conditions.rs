@@ -3,7 +3,7 @@
 
 use super::{Compiler, Context};
 use crate::diagnostics::{Diagnostic, FileId, Span, suggest};
-use crate::engine::fmt_num;
+use crate::engine::{Skipped, fmt_num};
 use crate::engine::node::{Node, NodeId, Range32};
 use crate::engine::ruleset::{QuestionIdx, QuestionKind};
 use crate::files::rule_set::{self as doc_types, Comparison, Condition, OptionRef};
@@ -67,8 +67,13 @@ impl Compiler {
                         ),
                     );
                 }
+                let skipped_not_met = self.skipped_rule(a, file);
                 let of = self.list(&a.of.value, file);
-                Node::AtLeast { n: a.n.value, of }
+                Node::AtLeast {
+                    n: a.n.value,
+                    of,
+                    skipped_not_met,
+                }
             }
             Condition::Yes(q) => self.yes_no(q, true, file),
             Condition::No(q) => self.yes_no(q, false, file),
@@ -83,6 +88,40 @@ impl Compiler {
             Condition::Criterion(id) => self.criterion_ref(id, file),
         };
         self.push(node)
+    }
+
+    /// Checks `skipped: not_met`: each item must test one question (so
+    /// "skipped" has one meaning), and skip logic may not use it (it would
+    /// evaluate other questions' skip logic inside skip logic).
+    fn skipped_rule(&mut self, a: &doc_types::AtLeast, file: FileId) -> bool {
+        let Some(skipped) = &a.skipped else {
+            return false;
+        };
+        if skipped.value != Skipped::NotMet {
+            return false;
+        }
+        if let Context::AskWhen { .. } = self.context {
+            self.error(
+                Span::of(file, skipped),
+                "`skipped: not_met` is for criteria, not skip logic (`ask_when`)",
+            );
+            return false;
+        }
+        for item in &a.of.value {
+            if !reads_one_question(item) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        Span::of(file, skipped),
+                        "with `skipped: not_met`, every item of `at_least` must test one question",
+                    )
+                    .with_help(Some(
+                        "use yes, no, known, equals, includes, compare or count items, or drop `skipped`".into(),
+                    )),
+                );
+                return false;
+            }
+        }
+        true
     }
 
     /// A question read with the wrong construct: say which one fits.
@@ -285,6 +324,20 @@ impl Compiler {
         }
         Some((qi, self.questions[qi].clone()))
     }
+}
+
+/// Whether a condition is a test of a single question.
+const fn reads_one_question(c: &Condition) -> bool {
+    matches!(
+        c,
+        Condition::Yes(_)
+            | Condition::No(_)
+            | Condition::Known(_)
+            | Condition::Equals(_)
+            | Condition::Includes(_)
+            | Condition::Compare(_)
+            | Condition::Count(_)
+    )
 }
 
 /// The construct that fits a question type.

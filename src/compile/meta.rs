@@ -125,15 +125,28 @@ impl Compiler {
         notes: &[doc_types::Evidence],
         index: &HashMap<&str, usize>,
         file: FileId,
+        for_criterion: bool,
     ) -> Vec<EvidenceNote> {
         let mut out = Vec::new();
         for n in notes {
             match index.get(n.source.value.as_str()) {
                 Some(&source) => {
                     let at = Span::of(file, &n.source);
+                    let when = match (&n.when, for_criterion) {
+                        (Some(c), true) => Some(self.condition(c, file)),
+                        (Some(_), false) => {
+                            self.error(
+                                at,
+                                "`when` is for the evidence of criteria, which a case can select; a question's evidence is always shown",
+                            );
+                            None
+                        }
+                        (None, _) => None,
+                    };
                     out.push(EvidenceNote {
                         text: self.text(&n.text, at, "evidence text", Lines::One),
                         source,
+                        when,
                     });
                 }
                 None => self.unknown_source(&n.source, index, file),

@@ -24,6 +24,7 @@ mod text;
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, FileId, Severity, Span};
+use crate::engine::{CriterionKind, Urgency};
 use crate::engine::node::{Node, NodeId};
 use crate::engine::ruleset::{
     Criterion, CriterionIdx, Question, QuestionIdx, QuestionKind, RuleSet, SectionInfo,
@@ -128,7 +129,7 @@ impl Compiler {
                 }
                 let kind = self.question_kind(q, file);
                 let sources = self.resolve_sources(&q.sources, source_idx, file);
-                let evidence = self.resolve_evidence(&q.evidence, source_idx, file);
+                let evidence = self.resolve_evidence(&q.evidence, source_idx, file, false);
                 questions.push(Question {
                     id: q.id.value.clone(),
                     text: self.text(&q.text, span, "question text", Lines::One),
@@ -202,7 +203,21 @@ impl Compiler {
             let root = self.condition(&c.condition, FileId::MAIN);
             edges.push(std::mem::take(&mut self.refs));
             let sources = self.resolve_sources(&c.sources, source_idx, FileId::MAIN);
-            let evidence = self.resolve_evidence(&c.evidence, source_idx, FileId::MAIN);
+            let evidence = self.resolve_evidence(&c.evidence, source_idx, FileId::MAIN, true);
+            // Evidence is selected after every criterion is evaluated, so
+            // its references impose no order.
+            self.refs.clear();
+            let urgency = match &c.urgency {
+                Some(u) if c.kind != CriterionKind::RedFlag => {
+                    self.error(
+                        Span::of(FileId::MAIN, u),
+                        "`urgency` is for red flags only",
+                    );
+                    Urgency::default()
+                }
+                Some(u) => u.value,
+                None => Urgency::default(),
+            };
             if c.sources.is_empty() {
                 self.warning(
                     Span::of(FileId::MAIN, &c.id),
@@ -219,6 +234,11 @@ impl Compiler {
                 rationale: self.text(&c.rationale, at, "rationale", Lines::Many),
                 if_not_met: self.text(&c.if_not_met, at, "if_not_met", Lines::Many),
                 evidence,
+                urgency,
+                unverified: c
+                    .unverified
+                    .as_ref()
+                    .map(|u| self.text(u, at, "unverified", Lines::Many)),
             });
         }
         (criteria, edges)

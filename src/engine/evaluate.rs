@@ -207,10 +207,19 @@ impl RuleSet {
                 acc
             }
             Node::Not(k) => self.eval(k, answers, holds).not(),
-            Node::AtLeast { n, of } => {
+            Node::AtLeast {
+                n,
+                of,
+                skipped_not_met,
+            } => {
                 let (mut t, mut u) = (0, 0);
                 for &k in self.children_of(of) {
-                    match self.eval(k, answers, holds) {
+                    let value = if skipped_not_met && self.skipped(k, answers) {
+                        Tri::False
+                    } else {
+                        self.eval(k, answers, holds)
+                    };
+                    match value {
                         Tri::True => t += 1,
                         Tri::Unknown => u += 1,
                         Tri::False => {}
@@ -247,6 +256,16 @@ impl RuleSet {
             },
             Node::Criterion(c) => holds.get(c).copied().unwrap_or(Tri::Unknown),
         }
+    }
+
+    /// Whether skip logic has decided not to ask the question that item
+    /// `id` tests (false while it is undecided). Skip logic only looks at
+    /// earlier questions, so its value on the answers after skip logic is
+    /// the value skip logic saw.
+    pub fn skipped(&self, id: NodeId, answers: &[Answer]) -> bool {
+        self.node(id)
+            .question()
+            .is_some_and(|q| self.would_ask(q, answers) == Tri::False)
     }
 
     /// The questions whose answers decided a criterion's value: for a false
@@ -299,8 +318,22 @@ impl RuleSet {
                     }
                 }
             }
-            Node::AtLeast { of, .. } => {
+            Node::AtLeast {
+                of,
+                skipped_not_met,
+                ..
+            } => {
                 for &k in self.children_of(of) {
+                    // An item counted as not met because it was skipped was
+                    // decided by the answers of its skip logic.
+                    if skipped_not_met && self.skipped(k, &ev.answers) {
+                        if value == Tri::False
+                            && let Some(ask) = self.node(k).question().and_then(|q| self.questions[q].ask_when)
+                        {
+                            self.decide(ask, ev, seen, expanded, depth + 1);
+                        }
+                        continue;
+                    }
                     let kv = self.eval(k, &ev.answers, &ev.holds);
                     let keep = match value {
                         Tri::True => kv == Tri::True,

@@ -100,3 +100,44 @@ impl CmpOp {
         }
     }
 }
+
+/// What a red flag asks of the clinician when it is present. The sources
+/// mix signs that need action now (cauda equina, a progressive deficit) with
+/// risk factors that call for a serious cause to be investigated and
+/// excluded first (a history of cancer, immunosuppression, trauma); the
+/// outcome is worded by the most pressing one present.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Stop now: urgent (same-day) medical evaluation.
+    #[default]
+    Urgent,
+    /// Stop until a serious cause has been investigated and excluded.
+    Investigate,
+}
+
+impl Urgency {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Urgent => "urgent",
+            Urgency::Investigate => "investigate",
+        }
+    }
+}
+
+/// How `at_least` counts an item whose question skip logic has decided not
+/// to ask.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Skipped {
+    /// As unknown, like any unanswered question (the default).
+    #[default]
+    Unknown,
+    /// As not met: a test that is not done is not positive, so "3 positive
+    /// among the tests that can be done" can be decided.
+    NotMet,
+}

@@ -15,7 +15,7 @@ pub mod ruleset;
 
 pub use answer::{Answer, RawValue, UNKNOWN_WORD, parse_text, parse_value};
 pub use evaluate::{Evaluation, Outcome};
-pub use kinds::{CmpOp, CriterionKind, ReviewStatus};
+pub use kinds::{CmpOp, CriterionKind, ReviewStatus, Skipped, Urgency};
 pub use logic::Tri;
 pub use node::{Node, NodeId};
 pub use ruleset::{QuestionIdx, QuestionKind, RuleSet, fmt_num, whole_number};

@@ -14,7 +14,13 @@ pub enum Node {
     All(Range32),
     Any(Range32),
     Not(NodeId),
-    AtLeast { n: u32, of: Range32 },
+    /// `n` or more of `of` hold. With `skipped_not_met`, an item whose
+    /// question skip logic has decided not to ask counts as false.
+    AtLeast {
+        n: u32,
+        of: Range32,
+        skipped_not_met: bool,
+    },
     Yes(QuestionIdx),
     No(QuestionIdx),
     Known(QuestionIdx),

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::kinds::{CriterionKind, ReviewStatus};
+use super::kinds::{CriterionKind, ReviewStatus, Urgency};
 use super::node::{Node, NodeId, Range32, mark_read};
 
 /// Index of a question in [`RuleSet::questions`].
@@ -94,6 +94,8 @@ pub struct Question {
 pub struct EvidenceNote {
     pub text: String,
     pub source: usize,
+    /// Shown only for cases where this condition holds (criteria only).
+    pub when: Option<NodeId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -209,6 +211,11 @@ pub struct Criterion {
     pub rationale: String,
     pub if_not_met: String,
     pub evidence: Vec<EvidenceNote>,
+    /// Red flags: how pressing the flag is when present.
+    pub urgency: Urgency,
+    /// Why the criterion could not be checked against its source; every
+    /// output marks it UNVERIFIED.
+    pub unverified: Option<String>,
 }
 
 impl RuleSet {

@@ -11,7 +11,7 @@
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::engine::{CmpOp, CriterionKind, ReviewStatus};
+use crate::engine::{CmpOp, CriterionKind, ReviewStatus, Skipped, Urgency};
 
 /// An identifier or a reference to one, with where it was written.
 pub type Id = Spanned<String>;
@@ -168,6 +168,11 @@ pub struct Evidence {
     pub text: String,
     #[schemars(with = "String")]
     pub source: Id,
+    /// Criterion evidence only: show the figure only for cases where this
+    /// condition holds (for example, a figure measured for "2 of 4 tests
+    /// positive" next to a case with 2 of those 4 positive).
+    #[serde(default)]
+    pub when: Option<Condition>,
 }
 
 /// One question. Its `type` decides which other keys apply.
@@ -271,7 +276,12 @@ pub struct ChoiceOption {
 ///     sources: [nass2015, laslett2005]
 ///     rationale: The cluster of 3 is more accurate than any single test.
 ///     if_not_met: Consider another pain generator (lumbar spine, hip).
+///     unverified: The 75% threshold was not read in the source.   # optional
 /// ```
+///
+/// A red flag may say how pressing it is: `urgency: urgent` (the default;
+/// stop, urgent evaluation) or `urgency: investigate` (stop until a serious
+/// cause has been investigated and excluded).
 ///
 /// What "holds" means depends on the kind: a red flag that holds is present
 /// (stop and refer urgently), an exclusion that holds rules the patient out,
@@ -293,6 +303,14 @@ pub struct Criterion {
     pub if_not_met: String,
     #[serde(default)]
     pub evidence: Vec<Evidence>,
+    /// Red flags only: how pressing the flag is when present.
+    #[serde(default)]
+    #[schemars(with = "Option<Urgency>")]
+    pub urgency: Option<Spanned<Urgency>>,
+    /// Why this criterion could not be checked against its source. Every
+    /// output marks the criterion UNVERIFIED and gives this reason.
+    #[serde(default)]
+    pub unverified: Option<String>,
 }
 
 /// A condition over answers, true, false or unknown (see [`crate::engine::Tri`]).
@@ -304,6 +322,7 @@ pub struct Criterion {
 /// any: [ {yes: a}, {yes: b} ]          # at least one holds (Kleene OR)
 /// not: { yes: a }                      # negation; unknown stays unknown
 /// at_least: { n: 3, of: [ ... ] }      # n or more hold, unknowns counted
+/// at_least: { n: 3, of: [ ... ], skipped: not_met }  # skipped items count as not met
 /// yes: distraction_test                # a yes/no question answered yes
 /// no: distraction_test                 # a yes/no question answered no
 /// known: block_relief_percent          # answered with anything but unknown
@@ -334,7 +353,11 @@ pub enum Condition {
     Criterion(#[schemars(with = "String")] Id),
 }
 
-/// `at_least: { n: 3, of: [ ... ] }`
+/// `at_least: { n: 3, of: [ ... ], skipped: not_met }`
+///
+/// With `skipped: not_met`, an item whose question skip logic has decided
+/// not to ask counts as not met instead of unknown (each item must then test
+/// one question). While the skip logic is undecided the item stays unknown.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AtLeast {
@@ -342,6 +365,9 @@ pub struct AtLeast {
     pub n: Spanned<u32>,
     #[schemars(with = "Vec<Condition>")]
     pub of: Spanned<Vec<Condition>>,
+    #[serde(default)]
+    #[schemars(with = "Option<Skipped>")]
+    pub skipped: Option<Spanned<Skipped>>,
 }
 
 /// `{ question: pain_side, option: left }`

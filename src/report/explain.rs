@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::analysis::describe;
-use crate::engine::{CriterionKind, QuestionKind, RuleSet};
+use crate::engine::{CriterionKind, QuestionKind, RuleSet, Urgency};
 
 /// The rule set as readable text: metadata, sections and questions (with
 /// their skip logic), and each criterion's condition with its sources.
@@ -52,7 +52,7 @@ pub fn rule_set(rs: &RuleSet) -> String {
         CriterionKind::Indication,
     ] {
         let heading = match kind {
-            CriterionKind::RedFlag => "Red flags (any present: stop, urgent evaluation)",
+            CriterionKind::RedFlag => "Red flags (any present: stop; urgent evaluation unless marked otherwise)",
             CriterionKind::Exclusion => "Exclusions (any applies: excluded)",
             CriterionKind::Indication => "Indications (all must be met)",
         };
@@ -69,6 +69,15 @@ pub fn rule_set(rs: &RuleSet) -> String {
             }
             if !c.rationale.trim().is_empty() {
                 let _ = writeln!(out, "      why: {}", c.rationale.trim());
+            }
+            if kind == CriterionKind::RedFlag && c.urgency == Urgency::Investigate {
+                let _ = writeln!(
+                    out,
+                    "      when present: investigate and exclude a serious cause before screening"
+                );
+            }
+            if let Some(u) = &c.unverified {
+                let _ = writeln!(out, "      UNVERIFIED: {}", u.trim());
             }
         }
     }

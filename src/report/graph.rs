@@ -115,8 +115,16 @@ fn condition(rs: &RuleSet, id: NodeId, c: &mut Chart) {
             Shape::Combinator,
             rs.children_of(r).to_vec(),
         ),
-        Node::AtLeast { n, of } => (
-            format!("at least {n} of"),
+        Node::AtLeast {
+            n,
+            of,
+            skipped_not_met,
+        } => (
+            if skipped_not_met {
+                format!("at least {n} of (skipped = not met)")
+            } else {
+                format!("at least {n} of")
+            },
             Shape::Combinator,
             rs.children_of(of).to_vec(),
         ),

@@ -47,8 +47,13 @@ pub fn render(s: &Summary) -> String {
         };
         let _ = writeln!(
             rows,
-            "<tr><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td><td>{}</td></tr>",
             escape(&c.label),
+            if c.unverified.is_some() {
+                " <strong class=\"unverified\">(UNVERIFIED)</strong>"
+            } else {
+                ""
+            },
             c.kind.label(),
             status_word(c.kind, c.holds),
             decided.join("<br>"),
@@ -56,6 +61,36 @@ pub fn render(s: &Summary) -> String {
         );
     }
     let mut body = String::new();
+    if s.unverified().next().is_some() {
+        body.push_str("<h2>Unverified criteria</h2>\n<p>Not checked against their source; weigh them accordingly.</p><ul>");
+        for (c, why) in s.unverified() {
+            let _ = write!(
+                body,
+                "<li><strong>{}</strong>: {}</li>",
+                escape(&c.label),
+                escape(why.trim())
+            );
+        }
+        body.push_str("</ul>\n");
+    }
+    let figures: Vec<_> = s
+        .criteria
+        .iter()
+        .flat_map(|c| c.evidence.iter().map(move |e| (c, e)))
+        .collect();
+    if !figures.is_empty() {
+        body.push_str("<h2>Evidence</h2><ul>");
+        for (c, (text, source)) in figures {
+            let _ = write!(
+                body,
+                "<li>{}: {} [{}]</li>",
+                escape(&c.label),
+                escape(text),
+                escape(source)
+            );
+        }
+        body.push_str("</ul>\n");
+    }
     if let Some(stopped) = s.stopped_by_red_flag() {
         let _ = writeln!(body, "<p class=\"adverse\">{}</p>", escape(&stopped));
     } else if s.unknowns().next().is_some() {
@@ -84,6 +119,7 @@ th, td {{ border: 1px solid #999; padding: 0.3rem 0.5rem; text-align: left; vert
 th {{ background: #eee; }}
 .adverse {{ color: #a00; font-weight: bold; }}
 .unknown {{ color: #850; }}
+.unverified {{ color: #850; }}
 .ok {{ color: #060; }}
 .outcome {{ font-size: 1.2rem; font-weight: bold; border: 2px solid #111; padding: 0.5rem; }}
 .disclaimer {{ border-top: 1px solid #999; margin-top: 2rem; padding-top: 0.5rem; font-weight: bold; }}

@@ -2,7 +2,7 @@
 //! `rule_set` (`id`, `version`, `sha256`, `title`, `review_status`),
 //! `outcome`, `outcome_text`, `criteria` (each with `id`, `kind`, `label`,
 //! `holds`: true, false or null, `status`, `decided_by`, `sources`,
-//! `evidence`), `unanswered`, `not_assessed`, `disclaimer`, and the sections
+//! `evidence`, `unverified`, and for red flags `urgency`), `unanswered`, `not_assessed`, `disclaimer`, and the sections
 //! asked for: `what_if`, `why`, `what_would_change`. Fields are only ever
 //! added, never renamed.
 
@@ -43,6 +43,11 @@ struct CriterionJson<'a> {
     decided_by: Vec<DecidedBy<'a>>,
     sources: &'a [String],
     evidence: Vec<EvidenceJson<'a>>,
+    /// Why the criterion could not be checked against its source; null when it was.
+    unverified: Option<&'a str>,
+    /// Red flags only: "urgent" or "investigate".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    urgency: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +111,8 @@ pub fn value(s: &Summary) -> Value {
                     .iter()
                     .map(|(text, source)| EvidenceJson { text, source })
                     .collect(),
+                unverified: c.unverified.as_deref(),
+                urgency: (c.kind == CriterionKind::RedFlag).then(|| c.urgency.as_str()),
             })
             .collect(),
         unanswered: s.unanswered.iter().map(|a| a.question.as_str()).collect(),

@@ -53,15 +53,46 @@ pub fn render(s: &Summary) -> String {
             .iter()
             .map(|a| format!("{} = {}", a.question, escape(&a.answer)))
             .collect();
+        let mark = if c.unverified.is_some() {
+            " **(UNVERIFIED)**"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {}{mark} | {} | {} | {} | {} |",
             escape(&c.label),
             c.kind.label(),
             status_word(c.kind, c.holds),
             decided.join("; "),
             c.sources.join(", ")
         );
+    }
+    if s.unverified().next().is_some() {
+        let _ = writeln!(
+            out,
+            "\n## Unverified criteria\n\nNot checked against their source; weigh them accordingly.\n"
+        );
+        for (c, why) in s.unverified() {
+            let _ = writeln!(out, "- **{}**: {}", escape(&c.label), escape(why.trim()));
+        }
+    }
+    let figures: Vec<_> = s
+        .criteria
+        .iter()
+        .flat_map(|c| c.evidence.iter().map(move |e| (c, e)))
+        .collect();
+    if !figures.is_empty() {
+        let _ = writeln!(out, "\n## Evidence\n");
+        for (c, (text, source)) in figures {
+            let _ = writeln!(
+                out,
+                "- {}: {} \\[{}\\]",
+                escape(&c.label),
+                escape(text),
+                escape(source)
+            );
+        }
     }
     if let Some(stopped) = s.stopped_by_red_flag() {
         let _ = writeln!(out, "\n{stopped}");

@@ -19,17 +19,30 @@ pub mod vignettes;
 use crate::analysis::what_if::Differences;
 use crate::analysis::what_would_change::{self as wwc, Verdict, WhatWouldChange};
 use crate::analysis::why::{self, TraceLine};
-use crate::engine::{CriterionKind, Evaluation, Outcome, RuleSet, Tri};
+use crate::engine::{CriterionKind, Evaluation, Outcome, RuleSet, Tri, Urgency};
 
 /// Said on every summary, whatever the rule set says besides.
 pub const NOT_ADVICE: &str = "NOT MEDICAL ADVICE. This is an educational screening aid that applies published selection criteria mechanically. It is not medical advice and not a substitute for the judgement of a specialist who examines the patient.";
 
-/// The outcome in plain words for a clinician.
+/// A red flag present that needs urgent evaluation now.
+pub const RED_FLAG_URGENT: &str = "RED FLAG: a sign of possible serious pathology is present. Stop: this needs urgent medical evaluation, not this screening.";
+
+/// Only risk factors are present, none of them investigated and excluded.
+pub const RED_FLAG_INVESTIGATE: &str = "RED FLAG: a risk factor for serious pathology is present and has not been investigated and excluded. Stop: investigate and exclude a serious cause before this screening.";
+
+/// The red-flag outcome in words, by the most pressing flag present.
+pub const fn red_flag_text(urgency: Urgency) -> &'static str {
+    match urgency {
+        Urgency::Urgent => RED_FLAG_URGENT,
+        Urgency::Investigate => RED_FLAG_INVESTIGATE,
+    }
+}
+
+/// The outcome in plain words for a clinician. A red flag is worded as
+/// urgent here; [`Summary::outcome_sentence`] words it by the flags present.
 pub const fn outcome_text(outcome: Outcome) -> &'static str {
     match outcome {
-        Outcome::RedFlag => {
-            "RED FLAG: a sign of possible serious pathology is present. Stop: this needs urgent medical evaluation, not SI joint fusion screening."
-        }
+        Outcome::RedFlag => RED_FLAG_URGENT,
         Outcome::Excluded => {
             "EXCLUDED: an exclusion criterion applies, so the patient does not meet this rule set's criteria."
         }
@@ -61,8 +74,11 @@ pub struct CriterionLine {
     pub decided_by: Vec<AnswerLine>,
     pub sources: Vec<String>,
     pub if_not_met: String,
-    /// (teaching figure, source id)
+    /// (teaching figure, source id): the figures that apply to this case.
     pub evidence: Vec<(String, String)>,
+    pub urgency: Urgency,
+    /// Why the criterion could not be checked against its source.
+    pub unverified: Option<String>,
 }
 
 /// What `--set` changed.
@@ -357,7 +373,10 @@ impl Summary {
             .red_flags_not_ruled_out()
             .map(|c| c.label.as_str())
             .collect();
-        if self.outcome == Outcome::RedFlag || open.is_empty() {
+        if self.outcome == Outcome::RedFlag {
+            return red_flag_text(self.red_flag_urgency()).to_string();
+        }
+        if open.is_empty() {
             return outcome_text(self.outcome).to_string();
         }
         format!(
@@ -367,14 +386,39 @@ impl Summary {
         )
     }
 
+    /// The most pressing urgency among the red flags present (urgent when
+    /// none is, so that a caller's mistake errs on the side of urgency).
+    pub fn red_flag_urgency(&self) -> Urgency {
+        let present = self
+            .criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::RedFlag && c.holds == Tri::True);
+        if present.clone().next().is_none() || present.clone().any(|c| c.urgency == Urgency::Urgent) {
+            Urgency::Urgent
+        } else {
+            Urgency::Investigate
+        }
+    }
+
+    /// Criteria that could not be checked against their sources, with why.
+    pub fn unverified(&self) -> impl Iterator<Item = (&CriterionLine, &str)> {
+        self.criteria
+            .iter()
+            .filter_map(|c| c.unverified.as_deref().map(|u| (c, u)))
+    }
+
     /// After a red flag, the questions left open are not "to be assessed":
     /// the screening stopped. Then the reports say so in one sentence
     /// instead of listing them.
     pub fn stopped_by_red_flag(&self) -> Option<String> {
         (self.outcome == Outcome::RedFlag).then(|| {
             let open = self.unanswered.len() + self.not_assessed.len();
+            let first = match self.red_flag_urgency() {
+                Urgency::Urgent => "it needs urgent medical evaluation first",
+                Urgency::Investigate => "a serious cause must be investigated and excluded first",
+            };
             format!(
-                "The screening stopped at the red flag: it needs urgent medical evaluation first; {open} question(s) were not asked or not assessed, and none of them matters until the red flag is dealt with."
+                "The screening stopped at the red flag: {first}; {open} question(s) were not asked or not assessed, and none of them matters until the red flag is dealt with."
             )
         })
     }
@@ -428,8 +472,14 @@ impl Summary {
                 evidence: c
                     .evidence
                     .iter()
+                    .filter(|e| {
+                        e.when
+                            .is_none_or(|w| rs.eval(w, &ev.answers, &ev.holds) == Tri::True)
+                    })
                     .map(|e| (e.text.clone(), rs.meta.sources[e.source].id.clone()))
                     .collect(),
+                urgency: c.urgency,
+                unverified: c.unverified.clone(),
             })
             .collect();
         let pick = |list: Vec<usize>| {

@@ -55,8 +55,13 @@ pub fn render(s: &Summary, style: Style) -> String {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
+        let label = if c.unverified.is_some() {
+            format!("{}\n(UNVERIFIED)", inert_line(&c.label))
+        } else {
+            inert_line(&c.label).into_owned()
+        };
         t.add_row(vec![
-            Cell::new(inert_line(&c.label)),
+            Cell::new(label),
             Cell::new(c.kind.label()),
             paint(status_word(c.kind, c.holds), color, style),
             Cell::new(decided),
@@ -101,6 +106,16 @@ pub fn render(s: &Summary, style: Style) -> String {
                     inert(text)
                 );
             }
+        }
+    }
+    if s.unverified().next().is_some() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "UNVERIFIED criteria (not checked against their source; weigh them accordingly):"
+        );
+        for (c, why) in s.unverified() {
+            let _ = writeln!(out, "  - {}: {}", inert_line(&c.label), inert(why.trim()));
         }
     }
     if let Some(stopped) = s.stopped_by_red_flag() {

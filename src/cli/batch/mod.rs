@@ -255,8 +255,13 @@ fn summary(rs: &RuleSet, t: &Tally, style: Style) -> String {
             CriterionKind::Exclusion => "applies",
             CriterionKind::Indication => "not met",
         };
+        let id = if crit.unverified.is_some() {
+            format!("{} (UNVERIFIED)", crit.id)
+        } else {
+            crit.id.clone()
+        };
         c.add_row(vec![
-            Cell::new(&crit.id),
+            Cell::new(id),
             Cell::new(crit.kind.as_str()),
             Cell::new(format!("{adverse} {word}")),
             Cell::new(unknown),

@@ -19,7 +19,7 @@ pub mod terminal;
 
 use std::io;
 
-use crate::engine::{Answer, CriterionKind, Outcome, QuestionIdx, RuleSet, Tri};
+use crate::engine::{Answer, CriterionKind, Outcome, QuestionIdx, RuleSet, Tri, Urgency};
 use crate::report::is_adverse;
 
 /// What the prompter is asked to show for one question.
@@ -226,8 +226,14 @@ impl<'a> Walk<'a> {
                 )
             })
             .collect();
+        let what = match c.urgency {
+            Urgency::Urgent => "This needs urgent medical evaluation; the screening should stop here.",
+            Urgency::Investigate => {
+                "A serious cause must be investigated and excluded first; the screening should stop here."
+            }
+        };
         let mut text = format!(
-            "RED FLAG: {}.\nThis needs urgent medical evaluation; SI joint fusion screening should stop here.\nRaised by: {}",
+            "RED FLAG: {}.\n{what}\nRaised by: {}",
             c.label.trim_end_matches('.'),
             raised.join(", ")
         );
