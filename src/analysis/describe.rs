@@ -100,7 +100,14 @@ mod tests {
         );
         assert_eq!(
             leaves(&rs, c("fortin_point")),
-            ["fortin_finger_test = yes", "sulcus_tenderness_only = yes"]
+            [
+                "sulcus_tenderness_only = yes",
+                "no_other_obvious_source = yes"
+            ]
+        );
+        assert!(
+            condition(&rs, c("provocation_cluster"))
+                .ends_with("faber_test = yes; a skipped item counts as not met)")
         );
     }
 }

@@ -37,11 +37,23 @@ pub fn why(rs: &RuleSet, ev: &Evaluation, ci: usize) -> Vec<TraceLine> {
 
 fn trace(rs: &RuleSet, ev: &Evaluation, id: NodeId, depth: usize, out: &mut Vec<TraceLine>) {
     let value = rs.eval(id, &ev.answers, &ev.holds);
+    // Under `skipped: not_met`, a skipped item counts as false.
+    let skips = matches!(
+        rs.node(id),
+        Node::AtLeast {
+            skipped_not_met: true,
+            ..
+        }
+    );
+    let item = |k: NodeId| {
+        if skips && rs.skipped(k, &ev.answers) {
+            Tri::False
+        } else {
+            rs.eval(k, &ev.answers, &ev.holds)
+        }
+    };
     let counts = |children: &[NodeId]| {
-        let vals: Vec<Tri> = children
-            .iter()
-            .map(|&k| rs.eval(k, &ev.answers, &ev.holds))
-            .collect();
+        let vals: Vec<Tri> = children.iter().map(|&k| item(k)).collect();
         let n = |t: Tri| vals.iter().filter(|v| **v == t).count();
         format!(
             "{} true, {} unknown, {} false",
@@ -68,7 +80,18 @@ fn trace(rs: &RuleSet, ev: &Evaluation, id: NodeId, depth: usize, out: &mut Vec<
                 counts(children)
             ));
             for &k in children {
-                trace(rs, ev, k, depth + 1, out);
+                if skips && rs.skipped(k, &ev.answers) {
+                    out.push(TraceLine {
+                        depth: depth + 1,
+                        text: format!(
+                            "{} (not asked: skipped, counts as not met)",
+                            describe::condition(rs, k)
+                        ),
+                        value: Tri::False,
+                    });
+                } else {
+                    trace(rs, ev, k, depth + 1, out);
+                }
             }
         }
         Node::Not(k) => {

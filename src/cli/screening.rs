@@ -44,8 +44,22 @@ impl AnswersFile {
 
     /// The answers, checked against `rs`.
     pub fn bind(&self, rs: &RuleSet, mode: Match) -> Result<Vec<Answer>, AppError> {
-        answers::bind(rs, &self.doc, &self.text, mode)
-            .map_err(|d| AppError::Invalid(Diagnostics::with_text(&self.name, &self.text, d)))
+        let answers = answers::bind(rs, &self.doc, &self.text, mode)
+            .map_err(|d| AppError::Invalid(Diagnostics::with_text(&self.name, &self.text, d)))?;
+        // With `compare`, another rule set may still ask the question.
+        let notes = if mode == Match::Strict {
+            answers::retired_notes(rs, &self.doc)
+        } else {
+            Vec::new()
+        };
+        for note in notes {
+            output::eprintln(&format!(
+                "{}: {}",
+                crate::diagnostics::inert(&self.name),
+                note
+            ));
+        }
+        Ok(answers)
     }
 }
 

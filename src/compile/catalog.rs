@@ -38,6 +38,10 @@ pub const BUNDLED: &[Bundled] = &[
         id: "insite-sifi-2016",
         text: include_str!("../../rules/insite-sifi-2016.yaml"),
     },
+    Bundled {
+        id: "bcbs-mp-555",
+        text: include_str!("../../rules/bcbs-mp-555.yaml"),
+    },
 ];
 
 /// Bundled vignettes: (rule set id, `rules/<id>.vignettes.yaml`).
@@ -53,6 +57,10 @@ pub const VIGNETTES: &[(&str, &str)] = &[
     (
         "insite-sifi-2016",
         include_str!("../../rules/insite-sifi-2016.vignettes.yaml"),
+    ),
+    (
+        "bcbs-mp-555",
+        include_str!("../../rules/bcbs-mp-555.vignettes.yaml"),
     ),
 ];
 

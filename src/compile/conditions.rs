@@ -3,9 +3,9 @@
 
 use super::{Compiler, Context};
 use crate::diagnostics::{Diagnostic, FileId, Span, suggest};
-use crate::engine::{Skipped, fmt_num};
 use crate::engine::node::{Node, NodeId, Range32};
 use crate::engine::ruleset::{QuestionIdx, QuestionKind};
+use crate::engine::{Skipped, fmt_num};
 use crate::files::rule_set::{self as doc_types, Comparison, Condition, OptionRef};
 
 /// Stands in for a node that could not be compiled; the rule set is refused

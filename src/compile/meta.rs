@@ -92,6 +92,18 @@ impl Compiler {
             sources,
             sha256: sha256_hex(&hashed),
             question_bank: bank.map(|b| b.doc.bank.value.clone()),
+            retired: doc
+                .retired
+                .iter()
+                .map(|r| {
+                    self.check_id(&r.id, "retired question", main);
+                    let at = Span::of(main, &r.id);
+                    (
+                        r.id.value.clone(),
+                        self.text(&r.reason, at, "retired reason", Lines::One),
+                    )
+                })
+                .collect(),
         }
     }
 

@@ -24,11 +24,11 @@ mod text;
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, FileId, Severity, Span};
-use crate::engine::{CriterionKind, Urgency};
 use crate::engine::node::{Node, NodeId};
 use crate::engine::ruleset::{
     Criterion, CriterionIdx, Question, QuestionIdx, QuestionKind, RuleSet, SectionInfo,
 };
+use crate::engine::{CriterionKind, Urgency};
 use crate::files::rule_set::{self as doc_types, BankDoc, RuleSetDoc};
 use text::Lines;
 
@@ -66,6 +66,14 @@ pub fn compile(
         .collect();
     let views = cx.resolve_sections(doc, bank);
     let (sections, mut questions, question_spans) = cx.questions(&views, &source_idx);
+    for r in &doc.retired {
+        if cx.question_idx.contains_key(r.id.value.as_str()) {
+            cx.error(
+                Span::of(FileId::MAIN, &r.id),
+                format!("'{}' is listed as retired but is still asked", r.id.value),
+            );
+        }
+    }
     cx.criterion_ids(doc);
     cx.skip_logic(&views, &mut questions);
     let (criteria, edges) = cx.criteria(doc, &source_idx);
@@ -209,10 +217,7 @@ impl Compiler {
             self.refs.clear();
             let urgency = match &c.urgency {
                 Some(u) if c.kind != CriterionKind::RedFlag => {
-                    self.error(
-                        Span::of(FileId::MAIN, u),
-                        "`urgency` is for red flags only",
-                    );
+                    self.error(Span::of(FileId::MAIN, u), "`urgency` is for red flags only");
                     Urgency::default()
                 }
                 Some(u) => u.value,

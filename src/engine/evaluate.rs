@@ -328,7 +328,10 @@ impl RuleSet {
                     // decided by the answers of its skip logic.
                     if skipped_not_met && self.skipped(k, &ev.answers) {
                         if value == Tri::False
-                            && let Some(ask) = self.node(k).question().and_then(|q| self.questions[q].ask_when)
+                            && let Some(ask) = self
+                                .node(k)
+                                .question()
+                                .and_then(|q| self.questions[q].ask_when)
                         {
                             self.decide(ask, ev, seen, expanded, depth + 1);
                         }

@@ -55,6 +55,8 @@ pub struct Meta {
     pub sha256: String,
     /// The question bank used, if any.
     pub question_bank: Option<String>,
+    /// Question ids an earlier version asked, with why they were retired.
+    pub retired: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -219,6 +221,15 @@ pub struct Criterion {
 }
 
 impl RuleSet {
+    /// Why question `id` is no longer asked, if an earlier version asked it.
+    pub fn retired(&self, id: &str) -> Option<&str> {
+        self.meta
+            .retired
+            .iter()
+            .find(|(r, _)| r == id)
+            .map(|(_, why)| why.as_str())
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         meta: Meta,

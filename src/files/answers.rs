@@ -147,6 +147,24 @@ fn spelling<'t>(value: &Spanned<RawValue>, text: &'t str) -> Option<&'t str> {
         .filter(|s| !s.is_empty())
 }
 
+/// One line for each answer to a question this version of the rule set no
+/// longer asks: the answer is kept in the file but not used, and the user
+/// is told so rather than left to find out.
+pub fn retired_notes(rs: &RuleSet, doc: &AnswersDoc) -> Vec<String> {
+    doc.answers
+        .0
+        .iter()
+        .filter_map(|(key, _)| {
+            rs.retired(&key.value).map(|why| {
+                format!(
+                    "note: '{}' is no longer asked by {} {}, so its answer is not used: {}",
+                    key.value, rs.meta.id, rs.meta.version, why
+                )
+            })
+        })
+        .collect()
+}
+
 /// Checks an answers file (`doc`, parsed from `text`) against a rule set,
 /// listing every problem.
 pub fn bind(
@@ -170,20 +188,27 @@ pub fn bind(
         if let Some(v) = &doc.version
             && v.value != rs.meta.version
         {
-            errors.push(Diagnostic::error(
-                Span::of(FileId::MAIN, v),
-                format!(
-                    "these answers were written for version {} of '{}', but the rule set is version {}",
-                    v.value, rs.meta.id, rs.meta.version
-                ),
-            ));
+            errors.push(
+                Diagnostic::error(
+                    Span::of(FileId::MAIN, v),
+                    format!(
+                        "these answers were written for version {} of '{}', but the rule set is version {}",
+                        v.value, rs.meta.id, rs.meta.version
+                    ),
+                )
+                .with_help(Some(format!(
+                    "the criteria may have changed; to screen these answers with version {} anyway, delete the `version:` line (the answers stay as they are)",
+                    rs.meta.version
+                ))),
+            );
             return Err(errors);
         }
     }
     let mut answers = vec![Answer::Unanswered; rs.questions.len()];
     for (key, value) in &doc.answers.0 {
         let Some(qi) = rs.question_idx(&key.value) else {
-            if mode == Match::Strict {
+            // A question an earlier version asked: noted by `retired_notes`.
+            if mode == Match::Strict && rs.retired(&key.value).is_none() {
                 let help = suggest::help(&key.value, rs.questions.iter().map(|q| q.id.as_str()));
                 errors.push(
                     Diagnostic::error(

@@ -50,6 +50,26 @@ pub struct RuleSetDoc {
     pub question_bank: Option<Id>,
     pub sections: Vec<Section>,
     pub criteria: Vec<Criterion>,
+    /// Question ids an earlier version asked and this one no longer does.
+    /// Answers files that still answer them load, with a note that the
+    /// answer is not used (question ids are a public contract).
+    #[serde(default)]
+    pub retired: Vec<Retired>,
+}
+
+/// A question id this rule set no longer asks, and why.
+///
+/// ```yaml
+/// retired:
+///   - id: fortin_finger_test
+///     reason: Not a NASS item (since 2.0.0).
+/// ```
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retired {
+    #[schemars(with = "String")]
+    pub id: Id,
+    pub reason: String,
 }
 
 /// A question bank: questions (and their sources) shared by rule sets, so

@@ -12,6 +12,15 @@ use crate::analysis::describe;
 use crate::diagnostics::inert_line;
 use crate::engine::{Evaluation, Outcome, RuleSet, Tri};
 
+/// A criterion's label, marked when it could not be checked against its source.
+fn labelled(c: &crate::engine::ruleset::Criterion) -> String {
+    if c.unverified.is_some() {
+        format!("{} (UNVERIFIED)", inert_line(&c.label))
+    } else {
+        inert_line(&c.label).into_owned()
+    }
+}
+
 /// One row per rule set: the outcome and the criteria that decided it.
 pub fn case_table(rows: &[(&RuleSet, Evaluation)], style: Style) -> String {
     let mut t = table(style);
@@ -26,7 +35,7 @@ pub fn case_table(rows: &[(&RuleSet, Evaluation)], style: Style) -> String {
                 Outcome::Met => false,
                 _ => is_adverse(c.kind, **h),
             })
-            .map(|(c, _)| inert_line(&c.label).into_owned())
+            .map(|(c, _)| labelled(c))
             .collect();
         let decided = if ev.outcome == Outcome::Met {
             "every criterion met".to_string()
@@ -79,7 +88,7 @@ pub fn criteria_table(a: &RuleSet, b: &RuleSet, pairs: &[Pair], style: Style) ->
             let c = &rs.criteria[ci];
             format!(
                 "{} ({})\n{}",
-                inert_line(&c.label),
+                labelled(c),
                 c.kind.as_str(),
                 describe::condition(rs, c.root)
             )

@@ -52,7 +52,9 @@ pub fn rule_set(rs: &RuleSet) -> String {
         CriterionKind::Indication,
     ] {
         let heading = match kind {
-            CriterionKind::RedFlag => "Red flags (any present: stop; urgent evaluation unless marked otherwise)",
+            CriterionKind::RedFlag => {
+                "Red flags (any present: stop; urgent evaluation unless marked otherwise)"
+            }
             CriterionKind::Exclusion => "Exclusions (any applies: excluded)",
             CriterionKind::Indication => "Indications (all must be met)",
         };

@@ -339,8 +339,14 @@ mod tests {
                 .expect("item")
         };
         let cotinine = find("cotinine_ng_ml");
-        assert_eq!(cotinine["enableWhen"][0]["operator"], "!=");
-        assert_eq!(cotinine["enableWhen"][0]["answerCoding"]["code"], "never");
+        // Asked unless nicotine use is known to be "never".
+        assert_eq!(cotinine["enableBehavior"], "any");
+        assert_eq!(
+            cotinine["enableWhen"][0],
+            json!({"question": "nicotine_status", "operator": "exists", "answerBoolean": false})
+        );
+        assert_eq!(cotinine["enableWhen"][1]["operator"], "!=");
+        assert_eq!(cotinine["enableWhen"][1]["answerCoding"]["code"], "never");
         let thigh = find("thigh_thrust_test");
         assert_eq!(
             thigh["enableWhen"][0],

@@ -393,7 +393,8 @@ impl Summary {
             .criteria
             .iter()
             .filter(|c| c.kind == CriterionKind::RedFlag && c.holds == Tri::True);
-        if present.clone().next().is_none() || present.clone().any(|c| c.urgency == Urgency::Urgent) {
+        if present.clone().next().is_none() || present.clone().any(|c| c.urgency == Urgency::Urgent)
+        {
             Urgency::Urgent
         } else {
             Urgency::Investigate

@@ -47,7 +47,7 @@ fn explain_prints_questions_skip_logic_criteria_and_sources() {
 fn why_traces_each_criterion() {
     let out = ok(&["run", "--answers", &case("incomplete.yaml"), "--why"]);
     assert!(
-        out.contains("At least 3 positive provocation tests [provocation_cluster]: unknown"),
+        out.contains("At least 3 positive provocation tests (a skipped thrust test counts as not positive) [provocation_cluster]: unknown"),
         "{out}"
     );
     assert!(
@@ -159,7 +159,7 @@ fn what_would_change_the_outcome_is_exact() {
     let f = dir.path().join("c.yaml");
     std::fs::write(
         &f,
-        "rule_set: insite-sifi-2016\nanswers: {saddle_anaesthesia: no, bladder_bowel_dysfunction: no, progressive_neuro_deficit: no, history_of_cancer: no, unexplained_weight_loss: no, fever_or_rigors: no, infection_risk: no, fracture_risk: no, suspected_spondyloarthritis: no, fortin_finger_test: yes, thrust_contraindicated: no, distraction_test: yes, thigh_thrust_test: yes, compression_test: yes, sacral_thrust_test: no, gaenslen_test: no, faber_test: unknown, block_count: 1, first_block_relief_percent: 40}\n",
+        "rule_set: insite-sifi-2016\nanswers: {saddle_anaesthesia: no, bladder_bowel_dysfunction: no, progressive_neuro_deficit: no, history_of_cancer: no, unexplained_weight_loss: no, fever_or_rigors: no, infection_risk: no, fracture_risk: no, suspected_spondyloarthritis: no, fortin_finger_test: yes, thrust_contraindicated: no, distraction_test: yes, thigh_thrust_test: yes, compression_test: yes, sacral_thrust_test: no, gaenslen_test: no, faber_test: unknown, block_count: 1, first_block_relief_percent: 40, age_years: 40, pain_duration_months: 12, conservative_care_inadequate: yes, imaging_si_disruption: yes, odi_percent: 40, si_pain_vas_mm: 60, other_lumbar_cause_severe: no, known_si_pathology: [], pelvic_trauma_past_year: no}\n",
     )
     .expect("write");
     let out = ok(&[
@@ -210,7 +210,7 @@ fn graphs_in_mermaid_and_dot() {
     assert!(m.contains("subgraph indications[\"Indications\"]"));
     assert!(m.contains("first_block_relief_percent #gt;= 75"), "{m}");
     let d = ok(&["graph", "--format", "dot", "--rules", "evicore-cmm-611"]);
-    assert!(d.starts_with("// evicore-cmm-611 v1.0.0"));
+    assert!(d.starts_with("// evicore-cmm-611 v2.0.0"));
     assert!(d.contains("digraph \"evicore-cmm-611\""));
     // Graphviz, where installed, must accept it.
     if let Ok(mut child) = Command::new("dot")
@@ -242,7 +242,7 @@ fn markdown_and_html_reports() {
     assert!(md.contains("| Criterion | Kind | Status | Decided by | Source |"));
     assert!(md.contains("**Outcome: INCOMPLETE"));
     assert!(md.contains("## Unknown, would need assessing"));
-    assert!(md.contains("Rule set `nass-2015` version 1.0.0") && md.contains("SHA-256 `"));
+    assert!(md.contains("Rule set `nass-2015` version 2.0.0") && md.contains("SHA-256 `"));
     assert!(md.contains("Screened 20"), "date");
     assert!(md.contains("> NOT MEDICAL ADVICE"));
     let html = ok(&["run", "-a", &case("red-flag.yaml"), "-f", "html"]);
@@ -275,7 +275,7 @@ fn fhir_questionnaire_and_response_parse_as_fhir_r4() {
         let r: serde_json::Value = serde_json::from_str(&r_text).expect("json");
         assert_eq!(
             r["questionnaire"],
-            "urn:sij-screen:questionnaire:nass-2015|1.0.0"
+            "urn:sij-screen:questionnaire:nass-2015|2.0.0"
         );
         assert_eq!(q_json["url"], "urn:sij-screen:questionnaire:nass-2015");
         for id in link_ids_of_response(&r) {

@@ -262,7 +262,7 @@ fn hostile_answers_files() {
         ),
         (
             "map.yaml",
-            "rule_set: nass-2015\nanswers: { fortin_finger_test: {a: 1} }\n".into(),
+            "rule_set: nass-2015\nanswers: { sulcus_tenderness_only: {a: 1} }\n".into(),
             "expected an answer, found a mapping",
         ),
         (

@@ -4,6 +4,7 @@
 mod architecture;
 mod cli;
 mod common;
+mod fidelity;
 mod formats;
 mod golden;
 mod hostile;

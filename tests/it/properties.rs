@@ -21,6 +21,8 @@ enum Cond {
     Any(Vec<Cond>),
     Not(Box<Cond>),
     AtLeast(u32, Vec<Cond>),
+    /// `at_least` with `skipped: not_met`; the items are single-question tests.
+    AtLeastSkipped(u32, Vec<Cond>),
     Yes(usize),
     No(usize),
     Known(usize),
@@ -113,7 +115,15 @@ fn spec() -> impl Strategy<Value = Spec> {
         let n_crit = 1..5usize;
         (Just(qs.clone()), asks, n_crit).prop_flat_map(|(qs, asks, n)| {
             let crits: Vec<BoxedStrategy<(u8, Cond)>> = (0..n)
-                .map(|c| (0u8..3, cond(leaves(&qs, qs.len(), c))).boxed())
+                .map(|c| {
+                    let plain = cond(leaves(&qs, qs.len(), c));
+                    let items = proptest::strategy::Union::new(leaves(&qs, qs.len(), 0));
+                    let skipped = prop::collection::vec(items, 1..6).prop_flat_map(|v| {
+                        let len = u32::try_from(v.len()).expect("small");
+                        (1..=len).prop_map(move |n| Cond::AtLeastSkipped(n, v.clone()))
+                    });
+                    (0u8..3, prop_oneof![3 => plain, 1 => skipped]).boxed()
+                })
                 .collect();
             let questions: Vec<(QSpec, Option<Cond>)> = qs.into_iter().zip(asks).collect();
             crits.prop_map(move |criteria| Spec {
@@ -133,6 +143,12 @@ fn yaml_cond(c: &Cond) -> String {
         Cond::Any(v) => format!("{{any: [{}]}}", list(v)),
         Cond::Not(c) => format!("{{not: {}}}", yaml_cond(c)),
         Cond::AtLeast(n, v) => format!("{{at_least: {{n: {n}, of: [{}]}}}}", list(v)),
+        Cond::AtLeastSkipped(n, v) => {
+            format!(
+                "{{at_least: {{n: {n}, skipped: not_met, of: [{}]}}}}",
+                list(v)
+            )
+        }
         Cond::Yes(q) => format!("{{yes: q{q}}}"),
         Cond::No(q) => format!("{{no: q{q}}}"),
         Cond::Known(q) => format!("{{known: q{q}}}"),
@@ -201,10 +217,10 @@ fn cmp(op: &str, a: f64, b: f64) -> bool {
 }
 
 /// Kleene logic written out longhand, independently of the engine.
-fn reference(c: &Cond, ans: &[Answer], holds: &[Tri]) -> Tri {
+fn reference(c: &Cond, ans: &[Answer], holds: &[Tri], asks: &[Option<Cond>]) -> Tri {
     match c {
         Cond::All(v) => {
-            let vals: Vec<Tri> = v.iter().map(|c| reference(c, ans, holds)).collect();
+            let vals: Vec<Tri> = v.iter().map(|c| reference(c, ans, holds, asks)).collect();
             if vals.contains(&Tri::False) {
                 Tri::False
             } else if vals.contains(&Tri::Unknown) {
@@ -214,7 +230,7 @@ fn reference(c: &Cond, ans: &[Answer], holds: &[Tri]) -> Tri {
             }
         }
         Cond::Any(v) => {
-            let vals: Vec<Tri> = v.iter().map(|c| reference(c, ans, holds)).collect();
+            let vals: Vec<Tri> = v.iter().map(|c| reference(c, ans, holds, asks)).collect();
             if vals.contains(&Tri::True) {
                 Tri::True
             } else if vals.contains(&Tri::Unknown) {
@@ -223,13 +239,31 @@ fn reference(c: &Cond, ans: &[Answer], holds: &[Tri]) -> Tri {
                 Tri::False
             }
         }
-        Cond::Not(c) => match reference(c, ans, holds) {
+        Cond::Not(c) => match reference(c, ans, holds, asks) {
             Tri::True => Tri::False,
             Tri::False => Tri::True,
             Tri::Unknown => Tri::Unknown,
         },
-        Cond::AtLeast(n, v) => {
-            let vals: Vec<Tri> = v.iter().map(|c| reference(c, ans, holds)).collect();
+        Cond::AtLeast(n, v) | Cond::AtLeastSkipped(n, v) => {
+            let skips = matches!(c, Cond::AtLeastSkipped(..));
+            let vals: Vec<Tri> = v
+                .iter()
+                .map(|item| {
+                    // A skipped item's question: its skip logic, by the
+                    // reference, is decided false.
+                    let skipped = skips
+                        && question_of(item).is_some_and(|q| {
+                            asks[q]
+                                .as_ref()
+                                .is_some_and(|a| reference(a, ans, &[], asks) == Tri::False)
+                        });
+                    if skipped {
+                        Tri::False
+                    } else {
+                        reference(item, ans, holds, asks)
+                    }
+                })
+                .collect();
             let t = u32::try_from(vals.iter().filter(|x| **x == Tri::True).count()).expect("small");
             let u =
                 u32::try_from(vals.iter().filter(|x| **x == Tri::Unknown).count()).expect("small");
@@ -281,6 +315,20 @@ fn reference(c: &Cond, ans: &[Answer], holds: &[Tri]) -> Tri {
             }
         }),
         Cond::Criterion(c) => holds[*c],
+    }
+}
+
+/// The question a single-question test reads.
+const fn question_of(c: &Cond) -> Option<usize> {
+    match c {
+        Cond::Yes(q)
+        | Cond::No(q)
+        | Cond::Known(q)
+        | Cond::Equals(q, _)
+        | Cond::Includes(q, _)
+        | Cond::Compare(q, ..)
+        | Cond::Count(q, ..) => Some(*q),
+        _ => None,
     }
 }
 
@@ -343,10 +391,11 @@ proptest! {
     fn evaluation_matches_the_reference((spec, given) in spec_and_answers()) {
         let rs = compile(&spec);
         let ev = rs.evaluate(&given);
+        let asks: Vec<Option<Cond>> = spec.questions.iter().map(|(_, a)| a.clone()).collect();
         // Skip logic, by the reference: in order, dropping answers not asked.
         let mut effective = given.clone();
         for (i, (_, ask)) in spec.questions.iter().enumerate() {
-            let asked = ask.as_ref().is_none_or(|c| reference(c, &effective, &[]) == Tri::True);
+            let asked = ask.as_ref().is_none_or(|c| reference(c, &effective, &[], &asks) == Tri::True);
             prop_assert_eq!(ev.asked[i], asked, "question {}", i);
             if !asked {
                 effective[i] = Answer::Unanswered;
@@ -354,7 +403,7 @@ proptest! {
         }
         let mut holds = Vec::new();
         for (_, c) in &spec.criteria {
-            holds.push(reference(c, &effective, &holds));
+            holds.push(reference(c, &effective, &holds, &asks));
         }
         prop_assert_eq!(&ev.holds, &holds);
     }

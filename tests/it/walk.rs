@@ -353,8 +353,8 @@ fn the_default_rule_set_walks_end_to_end() {
         pick(&mut p, q, 1);
     }
     pick(&mut p, "Where is the usual pain mostly felt?", 0);
-    pick(&mut p, "Fortin finger test positive", 0);
     pick(&mut p, "Tender over the sacral sulcus", 0);
+    pick(&mut p, "Have other obvious sources", 0);
     pick(&mut p, "Is the patient pregnant", 1);
     for q in [
         "Distraction test",

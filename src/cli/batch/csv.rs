@@ -8,6 +8,7 @@ use super::DEFAULT_ID_COLUMNS;
 use super::limits::RecordLimit;
 use super::rows::Recorder;
 use crate::cli::exit::AppError;
+use crate::cli::output;
 use crate::cli::request::BatchRequest;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, inert, suggest};
 use crate::engine::{Answer, RuleSet, parse_text};
@@ -68,6 +69,14 @@ pub(super) fn run(
                 ));
             }
             columns.push(Some(qi));
+        } else if let Some(why) = rs.retired(h) {
+            output::eprintln(&format!(
+                "{shown}: note: column '{}' is no longer asked by {} {}, so it is not used: {why}",
+                inert(h),
+                rs.meta.id,
+                rs.meta.version
+            ));
+            columns.push(None);
         } else {
             let hint = suggest::did_you_mean(h, rs.questions.iter().map(|q| q.id.as_str()));
             unknown.push(format!("'{}'{hint}", inert(h)));

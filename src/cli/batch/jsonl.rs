@@ -142,6 +142,12 @@ impl<'de> Visitor<'de> for LineVisitor<'_> {
                 continue;
             }
             let Some(qi) = self.rs.question_idx(&key) else {
+                if self.rs.retired(&key).is_some() {
+                    // An earlier version's question: not used (README,
+                    // "Retired questions"); the CSV path notes it once.
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
                 let hint =
                     suggest::did_you_mean(&key, self.rs.questions.iter().map(|q| q.id.as_str()));
                 self.fail(format!("no question '{}'{hint}", inert(&key)));

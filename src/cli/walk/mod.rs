@@ -227,7 +227,9 @@ impl<'a> Walk<'a> {
             })
             .collect();
         let what = match c.urgency {
-            Urgency::Urgent => "This needs urgent medical evaluation; the screening should stop here.",
+            Urgency::Urgent => {
+                "This needs urgent medical evaluation; the screening should stop here."
+            }
             Urgency::Investigate => {
                 "A serious cause must be investigated and excluded first; the screening should stop here."
             }
