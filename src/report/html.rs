@@ -73,11 +73,7 @@ pub fn render(s: &Summary) -> String {
         }
         body.push_str("</ul>\n");
     }
-    let figures: Vec<_> = s
-        .criteria
-        .iter()
-        .flat_map(|c| c.evidence.iter().map(move |e| (c, e)))
-        .collect();
+    let figures: Vec<_> = s.figures().collect();
     if !figures.is_empty() {
         body.push_str("<h2>Evidence</h2><ul>");
         for (c, (text, source)) in figures {

@@ -77,11 +77,7 @@ pub fn render(s: &Summary) -> String {
             let _ = writeln!(out, "- **{}**: {}", escape(&c.label), escape(why.trim()));
         }
     }
-    let figures: Vec<_> = s
-        .criteria
-        .iter()
-        .flat_map(|c| c.evidence.iter().map(move |e| (c, e)))
-        .collect();
+    let figures: Vec<_> = s.figures().collect();
     if !figures.is_empty() {
         let _ = writeln!(out, "\n## Evidence\n");
         for (c, (text, source)) in figures {

@@ -401,6 +401,13 @@ impl Summary {
         }
     }
 
+    /// The teaching figures that apply to this case, with their criterion.
+    pub fn figures(&self) -> impl Iterator<Item = (&CriterionLine, &(String, String))> {
+        self.criteria
+            .iter()
+            .flat_map(|c| c.evidence.iter().map(move |e| (c, e)))
+    }
+
     /// Criteria that could not be checked against their sources, with why.
     pub fn unverified(&self) -> impl Iterator<Item = (&CriterionLine, &str)> {
         self.criteria
