@@ -138,9 +138,15 @@ impl Compiler {
                 let kind = self.question_kind(q, file);
                 let sources = self.resolve_sources(&q.sources, source_idx, file);
                 let evidence = self.resolve_evidence(&q.evidence, source_idx, file, false);
+                let text = self.text(&q.text, span, "question text", Lines::One);
+                let short = match &q.short {
+                    Some(s) => self.text(s, span, "short text", Lines::One),
+                    None => short_text(&text),
+                };
                 questions.push(Question {
                     id: q.id.value.clone(),
-                    text: self.text(&q.text, span, "question text", Lines::One),
+                    text,
+                    short,
                     help: self.text(&q.help, span, "help", Lines::Many),
                     rationale: self.text(&q.rationale, span, "rationale", Lines::Many),
                     kind,
@@ -248,6 +254,13 @@ impl Compiler {
         }
         (criteria, edges)
     }
+}
+
+/// A question's words for summaries when it gives none: the text up to its
+/// first parenthesis, without the question mark.
+fn short_text(text: &str) -> String {
+    let cut = text.find(" (").map_or(text, |i| &text[..i]);
+    cut.trim().trim_end_matches('?').trim_end().to_string()
 }
 
 /// Where a condition is being compiled: skip logic has stricter rules.

@@ -285,6 +285,7 @@ mod tests {
         Question {
             id: "q".into(),
             text: String::new(),
+            short: "Q".into(),
             help: String::new(),
             rationale: String::new(),
             kind,

@@ -79,6 +79,8 @@ pub struct SectionInfo {
 pub struct Question {
     pub id: String,
     pub text: String,
+    /// A few words for summaries.
+    pub short: String,
     pub help: String,
     pub rationale: String,
     pub kind: QuestionKind,

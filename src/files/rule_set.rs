@@ -200,6 +200,7 @@ pub struct Evidence {
 /// ```yaml
 /// - id: block_relief_percent
 ///   text: Pain relief after the diagnostic block?
+///   short: Block relief        # optional: a few words for summaries
 ///   type: number               # yes_no | single_choice | multiple_choice | number
 ///   min: 0                     # number only
 ///   max: 100                   # number only
@@ -229,6 +230,10 @@ pub struct Question {
     #[schemars(with = "String")]
     pub id: Id,
     pub text: String,
+    /// A few words for summaries ("Saddle anaesthesia"); by default the
+    /// text up to its first parenthesis, without the question mark.
+    #[serde(default)]
+    pub short: Option<String>,
     #[serde(rename = "type")]
     #[schemars(with = "QuestionType")]
     pub kind: Spanned<QuestionType>,
