@@ -1,42 +1,18 @@
-//! The date of a screening, read from the system clock once, at the edge:
+//! The time of a screening, read from the system clock once, at the edge:
 //! reports take it as a value, so every format can be tested with a fixed
-//! date.
+//! time. Dates and zones come from jiff, not hand-written calendar code.
 
-/// Today's date as YYYY-MM-DD (UTC), from the system clock.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date(secs / 86_400)
+use jiff::{Timestamp, Zoned};
+
+/// Now, as `YYYY-MM-DD HH:MM` with the local zone's abbreviation or offset
+/// (`2026-11-22 14:05 GMT`): when a screening was done, on every summary.
+pub fn screened_at() -> String {
+    Zoned::now().strftime("%Y-%m-%d %H:%M %Z").to_string()
 }
 
 /// Now, as `YYYY-MM-DDTHH:MM:SSZ` (UTC): when a saved case last changed.
 pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let day = secs % 86_400;
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        civil_date(secs / 86_400),
-        day / 3600,
-        day % 3600 / 60,
-        day % 60
-    )
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_date(days: u64) -> String {
-    let z = i64::try_from(days).unwrap_or(0) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]
@@ -44,10 +20,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(19_723), "2024-01-01");
-        assert_eq!(civil_date(20_778), "2026-11-21");
-        assert_eq!(civil_date(11_016), "2000-02-29");
+    fn the_forms_are_as_documented() {
+        let at = screened_at();
+        assert_eq!(&at[4..5], "-", "{at}");
+        assert_eq!(&at[13..14], ":", "{at}");
+        let u = now_utc();
+        assert!(u.ends_with('Z') && u.len() == 20, "{u}");
     }
 }

@@ -76,13 +76,13 @@ pub fn render(
         why: req.why,
         what_would_change: req.what_would_change,
     };
-    let date = clock::today();
+    let date = clock::screened_at();
     let summary = Summary::new(rs, ev, &date, Sections::new(rs, ev, &wanted));
     match req.format {
         Format::Text => report::text::render(&summary, output::stdout_style(req.color)),
         Format::Markdown => report::markdown::render(&summary),
         Format::Html => report::html::render(&summary),
         Format::Json => report::json::render(&summary),
-        Format::Fhir => report::json::pretty(&report::fhir::response(rs, ev, &date)),
+        Format::Fhir => report::json::pretty(&report::fhir::response(rs, ev, &clock::now_utc())),
     }
 }

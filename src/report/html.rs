@@ -1,11 +1,17 @@
 //! The summary as a self-contained, printable HTML page: no scripts, no
-//! external files, styled for screen and print. Every piece of text from a
+//! external files, styled for screen and print. A full record for the
+//! chart: every question with its answer, numbered references, a red flag
+//! as an alert, and blanks for the patient identifier, assessor and
+//! signature (nothing identifying is stored unless the user writes it),
+//! with the identification repeated at the top of every printed page. Every piece of text from a
 //! file is escaped, so a rule set cannot inject markup.
 
 use std::fmt::Write;
 
+use super::record::State;
 use super::{Summary, is_adverse, status_word};
 use crate::diagnostics::inert;
+use crate::engine::Outcome;
 
 /// Text made safe inside HTML elements and attribute values.
 pub fn escape(s: &str) -> String {
@@ -30,13 +36,12 @@ pub fn render(s: &Summary) -> String {
         let decided: Vec<String> = c
             .decided_by
             .iter()
-            .map(|a| {
-                format!(
-                    "<code>{}</code> = {}",
-                    escape(&a.question),
-                    escape(&a.answer)
-                )
-            })
+            .map(|a| format!("{}: {}", escape(&a.short), escape(&a.words)))
+            .collect();
+        let refs: Vec<String> = c
+            .refs
+            .iter()
+            .map(|n| format!("<a href=\"#ref{n}\">[{n}]</a>"))
             .collect();
         let class = if c.holds.known().is_none() {
             "unknown"
@@ -57,7 +62,7 @@ pub fn render(s: &Summary) -> String {
             c.kind.label(),
             status_word(c.kind, c.holds),
             decided.join("<br>"),
-            escape(&c.sources.join(", "))
+            refs.join(" ")
         );
     }
     let mut body = String::new();
@@ -101,7 +106,30 @@ pub fn render(s: &Summary) -> String {
         }
         body.push_str("</ul>\n");
     }
+    record(&mut body, s);
     sections(&mut body, s);
+    if !s.references.is_empty() {
+        body.push_str("<h2>References</h2>\n<ol class=\"refs\">");
+        for r in &s.references {
+            let url = r
+                .url
+                .as_deref()
+                .map(|u| format!(" {}", escape(u)))
+                .unwrap_or_default();
+            let _ = write!(
+                body,
+                "<li id=\"ref{}\">{}{url}</li>",
+                r.number,
+                escape(&r.citation)
+            );
+        }
+        body.push_str("</ol>\n");
+    }
+    let outcome_class = if s.outcome == Outcome::RedFlag {
+        "outcome alert"
+    } else {
+        "outcome"
+    };
     format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -118,22 +146,44 @@ th {{ background: #eee; }}
 .unverified {{ color: #850; }}
 .ok {{ color: #060; }}
 .outcome {{ font-size: 1.2rem; font-weight: bold; border: 2px solid #111; padding: 0.5rem; }}
+.alert {{ color: #fff; background: #a00; border-color: #a00; }}
+.alert::before {{ content: "\26A0  "; }}
+.ident {{ display: flex; gap: 1.5rem; flex-wrap: wrap; border-bottom: 1px solid #999; padding-bottom: 0.4rem; margin-bottom: 1rem; font-size: 0.9rem; }}
+.ident span {{ white-space: nowrap; }}
+/* The page is one table whose head repeats on every printed page. */
+table.page, table.page > * > tr > td {{ border: none; padding: 0; margin: 0; }}
+.blank {{ display: inline-block; min-width: 12rem; border-bottom: 1px solid #111; }}
+.sign {{ margin-top: 2.5rem; display: flex; gap: 3rem; flex-wrap: wrap; }}
+.sign span {{ white-space: nowrap; }}
+.not-asked {{ color: #666; font-style: italic; }}
 .disclaimer {{ border-top: 1px solid #999; margin-top: 2rem; padding-top: 0.5rem; font-weight: bold; }}
 ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
-@media print {{ body {{ margin: 0; max-width: none; }} th {{ background: none; }} }}
+@media print {{
+  @page {{ margin: 14mm; }}
+  body {{ margin: 0; max-width: none; }}
+  th {{ background: none; }}
+  .alert {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  tr, .disclaimer, .sign, li {{ break-inside: avoid; }}
+}}
 </style>
 </head>
 <body>
+<table class="page">
+<thead><tr><td><div class="ident"><span>Patient identifier: <span class="blank">&nbsp;</span></span><span>Assessor: <span class="blank">&nbsp;</span></span><span>Screened {date} with <code>{id}</code> {version}</span></div></td></tr></thead>
+<tbody><tr><td>
 <h1>Screening summary: {title}</h1>
 <p>Rule set <code>{id}</code> version {version} ({status}, reviewed {review_date}), SHA-256 <code>{sha}</code>. Screened {date}.</p>
-<p class="outcome">{outcome}</p>
+<p class="{outcome_class}">{outcome}</p>
 <table>
-<thead><tr><th>Criterion</th><th>Kind</th><th>Status</th><th>Decided by</th><th>Source</th></tr></thead>
+<thead><tr><th>Criterion</th><th>Kind</th><th>Status</th><th>Decided by</th><th>Sources</th></tr></thead>
 <tbody>
 {rows}</tbody>
 </table>
 {body}
+<div class="sign"><span>Assessor: <span class="blank">&nbsp;</span></span><span>Signature: <span class="blank">&nbsp;</span></span><span>Date: <span class="blank">&nbsp;</span></span></div>
 <p class="disclaimer">{disclaimer}</p>
+</td></tr></tbody>
+</table>
 </body>
 </html>
 "#,
@@ -147,6 +197,32 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
         outcome = escape(&s.outcome_sentence()),
         disclaimer = escape(&s.disclaimer),
     )
+}
+
+/// Every question with its answer, asked or not: the full record.
+fn record(out: &mut String, s: &Summary) {
+    out.push_str("<h2>All questions</h2>\n<table>\n<thead><tr><th>Question</th><th>Answer</th></tr></thead>\n<tbody>\n");
+    for section in &s.record {
+        let _ = writeln!(
+            out,
+            "<tr><th colspan=\"2\">{}</th></tr>",
+            escape(&section.title)
+        );
+        for row in &section.rows {
+            let answer = if row.state == State::Answered {
+                escape(&row.answer)
+            } else {
+                format!("<span class=\"not-asked\">{}</span>", row.state.word())
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{} <code>{}</code></td><td>{answer}</td></tr>",
+                escape(&row.text),
+                escape(&row.question)
+            );
+        }
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 fn sections(out: &mut String, s: &Summary) {

@@ -1,14 +1,18 @@
-//! The summary as Markdown, to paste into notes: the outcome, the criteria
-//! table, unknowns, the sections asked for (as tables and lists), the rule
-//! set's id, version and hash, the date and the disclaimer.
+//! The summary as Markdown, a full record to paste into notes: the outcome
+//! (a red flag as an alert), the criteria table in words, unverified
+//! criteria, evidence, unknowns, every question with its answer, the
+//! sections asked for, numbered references, the rule set's id, version and
+//! hash, when it was screened and the disclaimer.
 //!
 //! Text from files is escaped for Markdown: table pipes, line breaks, and
 //! HTML (which common Markdown viewers would otherwise render).
 
 use std::fmt::Write;
 
+use super::record::State;
 use super::{Summary, status_word};
 use crate::diagnostics::inert_line;
+use crate::engine::Outcome;
 
 /// Text made safe inside a Markdown paragraph or table cell.
 pub fn escape(s: &str) -> String {
@@ -44,15 +48,26 @@ pub fn render(s: &Summary) -> String {
         s.sha256,
         s.date
     );
-    let _ = writeln!(out, "**Outcome: {}**\n", escape(&s.outcome_sentence()));
-    let _ = writeln!(out, "| Criterion | Kind | Status | Decided by | Source |");
+    if s.outcome == Outcome::RedFlag {
+        // An alert (GitHub and many viewers draw it as a red box; others
+        // as a quotation), never styled like a met outcome.
+        let _ = writeln!(
+            out,
+            "> [!CAUTION]\n> **Outcome: {}**\n",
+            escape(&s.outcome_sentence())
+        );
+    } else {
+        let _ = writeln!(out, "**Outcome: {}**\n", escape(&s.outcome_sentence()));
+    }
+    let _ = writeln!(out, "| Criterion | Kind | Status | Decided by | Sources |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for c in &s.criteria {
         let decided: Vec<String> = c
             .decided_by
             .iter()
-            .map(|a| format!("{} = {}", a.question, escape(&a.answer)))
+            .map(|a| format!("{}: {}", escape(&a.short), escape(&a.words)))
             .collect();
+        let refs: Vec<String> = c.refs.iter().map(|n| format!("\\[{n}\\]")).collect();
         let mark = if c.unverified.is_some() {
             " **(UNVERIFIED)**"
         } else {
@@ -65,7 +80,7 @@ pub fn render(s: &Summary) -> String {
             c.kind.label(),
             status_word(c.kind, c.holds),
             decided.join("; "),
-            c.sources.join(", ")
+            refs.join(" ")
         );
     }
     if s.unverified().next().is_some() {
@@ -98,9 +113,43 @@ pub fn render(s: &Summary) -> String {
             let _ = writeln!(out, "- `{id}`: {} ({why})", escape(text));
         }
     }
+    record(&mut out, s);
     sections(&mut out, s);
+    if !s.references.is_empty() {
+        let _ = writeln!(out, "\n## References\n");
+        for r in &s.references {
+            let url = r
+                .url
+                .as_deref()
+                .map(|u| format!(" <{}>", escape(u)))
+                .unwrap_or_default();
+            let _ = writeln!(out, "{}. {}{url}", r.number, escape(&r.citation));
+        }
+    }
     let _ = writeln!(out, "\n> {}", escape(&s.disclaimer));
     out
+}
+
+/// Every question with its answer, asked or not: the full record.
+fn record(out: &mut String, s: &Summary) {
+    let _ = writeln!(out, "\n## All questions\n");
+    let _ = writeln!(out, "| Section | Question | Answer |\n|---|---|---|");
+    for section in &s.record {
+        for row in &section.rows {
+            let answer = if row.state == State::Answered {
+                escape(&row.answer)
+            } else {
+                format!("*{}*", row.state.word())
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} (`{}`) | {answer} |",
+                escape(&section.title),
+                escape(&row.text),
+                row.question
+            );
+        }
+    }
 }
 
 fn sections(out: &mut String, s: &Summary) {

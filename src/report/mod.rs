@@ -18,11 +18,10 @@ pub mod table;
 pub mod text;
 pub mod vignettes;
 
-pub use sections::{
-    Sections, Wanted, WhatIfSection,
-    WhatWouldChangeSection, WhySection, verdict_text,
-};
 use crate::engine::{CriterionKind, Evaluation, Outcome, RuleSet, Tri, Urgency};
+pub use sections::{
+    Sections, Wanted, WhatIfSection, WhatWouldChangeSection, WhySection, verdict_text,
+};
 
 /// Said on every summary, whatever the rule set says besides.
 pub const NOT_ADVICE: &str = "NOT MEDICAL ADVICE. This is an educational screening aid that applies published selection criteria mechanically. It is not medical advice and not a substitute for the judgement of a specialist who examines the patient.";

@@ -270,4 +270,3 @@ pub const fn verdict_text(v: Verdict) -> &'static str {
         }
     }
 }
-

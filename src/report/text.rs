@@ -1,5 +1,8 @@
-//! The summary as text for a terminal: a criteria table, the outcome, what
-//! it means, evidence, unknowns, the sections asked for, and the disclaimer.
+//! The summary as text for a terminal, read at a glance: the outcome first
+//! (bold and coloured on a terminal), the reason in one sentence, one
+//! compact row per criterion in words, absent red flags folded into one
+//! line, numbered references, then what it means, unknowns, the sections
+//! asked for and the disclaimer, all wrapped to the terminal's width.
 //!
 //! Text from rule sets and answers files is made inert before it is shown
 //! (see [`crate::diagnostics::inert`]): a rule set cannot send escape
@@ -7,71 +10,226 @@
 
 use std::fmt::Write;
 
-use comfy_table::{Attribute, Cell, Color};
+use console::Style as Paint;
 
-use super::table::{Style, table};
-use super::{Summary, WhatIfSection, WhatWouldChangeSection, WhySection, is_adverse, status_word};
+use super::table::Style;
+use super::{
+    CriterionLine, Summary, WhatIfSection, WhatWouldChangeSection, WhySection, is_adverse,
+    status_word,
+};
 use crate::diagnostics::{inert, inert_line};
-use crate::engine::Tri;
+use crate::engine::{CriterionKind, Outcome, Tri};
 
-fn paint(text: impl Into<String>, color: Option<Color>, style: Style) -> Cell {
-    let cell = Cell::new(text.into());
-    match (style.color, color) {
-        (true, Some(c)) => cell.fg(c).add_attribute(Attribute::Bold),
-        _ => cell,
+/// Where a criterion's label starts: after the widest status word.
+const LABEL_AT: usize = 18;
+
+/// Text wrapped to the width, every line indented by `indent` (the first by
+/// `first`, which may hold a marker).
+fn wrap(out: &mut String, text: &str, width: usize, first: &str, indent: usize) {
+    let pad = " ".repeat(indent);
+    let options = textwrap::Options::new(width.max(indent + 20))
+        .initial_indent(first)
+        .subsequent_indent(&pad)
+        .break_words(false);
+    for line in textwrap::wrap(text, options) {
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// The colour of a status or an outcome: red against the patient, yellow
+/// unknown, green for it. Bold when colour is on; plain otherwise.
+fn paint(text: &str, adverse: Option<bool>, style: Style) -> String {
+    if !style.color {
+        return text.to_string();
+    }
+    let p = Paint::new().bold().force_styling(true);
+    let p = match adverse {
+        Some(true) => p.red(),
+        Some(false) => p.green(),
+        None => p.yellow(),
+    };
+    p.apply_to(text).to_string()
+}
+
+/// Whether the outcome counts against the patient (`None`: undecided).
+const fn adverse_outcome(outcome: Outcome) -> Option<bool> {
+    match outcome {
+        Outcome::RedFlag | Outcome::Excluded | Outcome::NotMet => Some(true),
+        Outcome::Incomplete => None,
+        Outcome::Met => Some(false),
+    }
+}
+
+/// The criteria that decided the outcome, in one sentence.
+fn reason(s: &Summary) -> String {
+    let labels = |f: &dyn Fn(&CriterionLine) -> bool| -> Vec<String> {
+        s.criteria
+            .iter()
+            .filter(|c| f(c))
+            .map(|c| inert_line(&c.label).into_owned())
+            .collect()
+    };
+    let (lead, list) = match s.outcome {
+        Outcome::RedFlag => (
+            "Present",
+            labels(&|c| c.kind == CriterionKind::RedFlag && c.holds == Tri::True),
+        ),
+        Outcome::Excluded => (
+            "Applies",
+            labels(&|c| c.kind == CriterionKind::Exclusion && c.holds == Tri::True),
+        ),
+        Outcome::NotMet => (
+            "Not met",
+            labels(&|c| c.kind == CriterionKind::Indication && c.holds == Tri::False),
+        ),
+        Outcome::Incomplete => ("Not yet decided", labels(&|c| c.holds == Tri::Unknown)),
+        Outcome::Met => {
+            return format!(
+                "Why: all {} criteria are decided in the patient's favour.",
+                s.criteria.len()
+            );
+        }
+    };
+    format!("Why: {lead}: {}.", list.join("; "))
+}
+
+/// The answers that decided a criterion, in words.
+fn answers(c: &CriterionLine) -> String {
+    c.decided_by
+        .iter()
+        .map(|a| format!("{}: {}", inert_line(&a.short), inert_line(&a.words)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One criterion: its status, label and reference numbers, then the
+/// answers that decided it, indented under the label.
+fn criterion(out: &mut String, c: &CriterionLine, width: usize, style: Style) {
+    let word = status_word(c.kind, c.holds);
+    let adverse = match c.holds {
+        Tri::Unknown => None,
+        h => Some(is_adverse(c.kind, h)),
+    };
+    let refs = if c.refs.is_empty() {
+        String::new()
+    } else {
+        let n: Vec<String> = c.refs.iter().map(ToString::to_string).collect();
+        format!(" [{}]", n.join(", "))
+    };
+    let unverified = if c.unverified.is_some() {
+        " (UNVERIFIED)"
+    } else {
+        ""
+    };
+    let label = format!("{}{unverified}{refs}", inert_line(&c.label));
+    // The status is padded before painting, so colour codes do not shift
+    // the columns.
+    let first = format!("  {}", paint(&format!("{word:<16}"), adverse, style));
+    let mut lines = String::new();
+    wrap(&mut lines, &label, width, &" ".repeat(LABEL_AT), LABEL_AT);
+    let mut body = lines.lines();
+    if let Some(head) = body.next() {
+        let _ = writeln!(out, "{first}{}", &head[LABEL_AT..]);
+    }
+    for line in body {
+        let _ = writeln!(out, "{line}");
+    }
+    let decided = answers(c);
+    if !decided.is_empty() {
+        wrap(
+            out,
+            &decided,
+            width,
+            &" ".repeat(LABEL_AT + 2),
+            LABEL_AT + 2,
+        );
     }
 }
 
 /// Renders the whole summary, with any sections it carries before the
-/// disclaimer.
+/// disclaimer: the outcome first, then the criteria one compact row each,
+/// then what it means, references and unknowns.
 pub fn render(s: &Summary, style: Style) -> String {
+    let width = usize::from(style.width.max(40));
     let mut out = String::new();
-    let _ = writeln!(out, "Screening summary: {}", inert_line(&s.title));
+    // The outcome first, painted line by line so no colour code spans a
+    // line break.
+    let adverse = adverse_outcome(s.outcome);
+    let mut headline = String::new();
+    wrap(
+        &mut headline,
+        &format!("Outcome: {}", s.outcome_sentence()),
+        width,
+        "",
+        0,
+    );
+    for line in headline.lines() {
+        let _ = writeln!(out, "{}", paint(line, adverse, style));
+    }
+    wrap(&mut out, &reason(s), width, "", 0);
+    out.push('\n');
+    wrap(&mut out, &inert_line(&s.title), width, "", 0);
     let _ = writeln!(
         out,
-        "Rule set {} version {} ({}, {}), sha256 {}",
+        "Rule set {} {} ({}, reviewed {})",
         s.rule_set_id,
         inert_line(&s.version),
         s.review_status,
         s.review_date,
-        s.sha256
     );
+    let _ = writeln!(out, "sha256 {}", s.sha256);
+    let _ = writeln!(out, "Screened {}", inert_line(&s.date));
     out.push('\n');
 
-    let mut t = table(style);
-    t.set_header(["Criterion", "Kind", "Status", "Decided by", "Source"]);
-    for c in &s.criteria {
-        let color = match c.holds {
-            Tri::Unknown => Some(Color::Yellow),
-            h if is_adverse(c.kind, h) => Some(Color::Red),
-            _ => Some(Color::Green),
-        };
-        let decided = if c.decided_by.is_empty() {
-            "-".to_string()
-        } else {
-            c.decided_by
-                .iter()
-                .map(|a| format!("{} = {}", a.question, inert_line(&a.answer)))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        let label = if c.unverified.is_some() {
-            format!("{}\n(UNVERIFIED)", inert_line(&c.label))
-        } else {
-            inert_line(&c.label).into_owned()
-        };
-        t.add_row(vec![
-            Cell::new(label),
-            Cell::new(c.kind.label()),
-            paint(status_word(c.kind, c.holds), color, style),
-            Cell::new(decided),
-            Cell::new(c.sources.join(", ")),
-        ]);
+    let _ = writeln!(out, "Criteria:");
+    let absent: Vec<&CriterionLine> = s
+        .criteria
+        .iter()
+        .filter(|c| c.kind == CriterionKind::RedFlag && c.holds == Tri::False)
+        .collect();
+    let red_flags = s
+        .criteria
+        .iter()
+        .filter(|c| c.kind == CriterionKind::RedFlag)
+        .count();
+    let folded = |c: &&CriterionLine| c.kind == CriterionKind::RedFlag && c.holds == Tri::False;
+    for c in s
+        .criteria
+        .iter()
+        .filter(|c| c.kind == CriterionKind::RedFlag && !folded(c))
+    {
+        criterion(&mut out, c, width, style);
     }
-    let _ = writeln!(out, "{t}");
-    out.push('\n');
+    if !absent.is_empty() {
+        let questions: usize = absent.iter().map(|c| c.decided_by.len()).sum();
+        let lead = if absent.len() == red_flags {
+            "No red flags"
+        } else {
+            "Other red flags absent"
+        };
+        let mut line = String::new();
+        wrap(
+            &mut line,
+            &format!(
+                "{lead}: {} checked ({questions} questions), none present",
+                absent.len()
+            ),
+            width,
+            "  ",
+            4,
+        );
+        for l in line.lines() {
+            let _ = writeln!(out, "{}", paint(l, Some(false), style));
+        }
+    }
+    for c in s
+        .criteria
+        .iter()
+        .filter(|c| c.kind != CriterionKind::RedFlag)
+    {
+        criterion(&mut out, c, width, style);
+    }
 
-    let _ = writeln!(out, "Outcome: {}", s.outcome_sentence());
     let unmet: Vec<_> = s
         .criteria
         .iter()
@@ -81,31 +239,16 @@ pub fn render(s: &Summary, style: Style) -> String {
         out.push('\n');
         let _ = writeln!(out, "What this means:");
         for c in unmet {
-            let _ = writeln!(
-                out,
-                "  - {}: {}",
-                inert_line(&c.label),
-                inert(c.if_not_met.trim())
-            );
+            let text = format!("{}: {}", inert_line(&c.label), inert(c.if_not_met.trim()));
+            wrap(&mut out, &text, width, "  - ", 4);
         }
     }
-    let with_evidence: Vec<_> = s
-        .criteria
-        .iter()
-        .filter(|c| !c.evidence.is_empty())
-        .collect();
-    if !with_evidence.is_empty() {
+    if s.figures().next().is_some() {
         out.push('\n');
         let _ = writeln!(out, "Evidence:");
-        for c in with_evidence {
-            for (text, source) in &c.evidence {
-                let _ = writeln!(
-                    out,
-                    "  - {}: {} [{source}]",
-                    inert_line(&c.label),
-                    inert(text)
-                );
-            }
+        for (c, (text, source)) in s.figures() {
+            let line = format!("{}: {} [{source}]", inert_line(&c.label), inert(text));
+            wrap(&mut out, &line, width, "  - ", 4);
         }
     }
     if s.unverified().next().is_some() {
@@ -115,17 +258,31 @@ pub fn render(s: &Summary, style: Style) -> String {
             "UNVERIFIED criteria (not checked against their source; weigh them accordingly):"
         );
         for (c, why) in s.unverified() {
-            let _ = writeln!(out, "  - {}: {}", inert_line(&c.label), inert(why.trim()));
+            let line = format!("{}: {}", inert_line(&c.label), inert(why.trim()));
+            wrap(&mut out, &line, width, "  - ", 4);
         }
     }
     if let Some(stopped) = s.stopped_by_red_flag() {
         out.push('\n');
-        let _ = writeln!(out, "{stopped}");
+        wrap(&mut out, &stopped, width, "", 0);
     } else if s.unknowns().next().is_some() {
         out.push('\n');
         let _ = writeln!(out, "Unknown, would need assessing:");
         for (id, text, why) in s.unknowns() {
-            let _ = writeln!(out, "  - {id}: {} ({why})", inert_line(text));
+            let line = format!("{} ({why}; {id})", inert_line(text));
+            wrap(&mut out, &line, width, "  - ", 4);
+        }
+    }
+    if !s.references.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "References:");
+        for r in &s.references {
+            let mut line = format!("[{}] {}", r.number, inert(&r.citation));
+            if let Some(url) = &r.url {
+                line.push(' ');
+                line.push_str(&inert_line(url));
+            }
+            wrap(&mut out, &line, width, "  ", 6);
         }
     }
     let extra = sections(s);
@@ -135,7 +292,7 @@ pub fn render(s: &Summary, style: Style) -> String {
         out.push('\n');
     }
     out.push('\n');
-    let _ = writeln!(out, "{}", inert(&s.disclaimer));
+    wrap(&mut out, &inert(&s.disclaimer), width, "", 0);
     out
 }
 

@@ -239,7 +239,9 @@ fn graphs_in_mermaid_and_dot() {
 fn markdown_and_html_reports() {
     let md = ok(&["run", "-a", &case("incomplete.yaml"), "-f", "markdown"]);
     assert!(md.starts_with("# Screening summary: NASS 2015"));
-    assert!(md.contains("| Criterion | Kind | Status | Decided by | Source |"));
+    assert!(md.contains("| Criterion | Kind | Status | Decided by | Sources |"));
+    assert!(md.contains("## All questions"), "the full record");
+    assert!(md.contains("## References\n\n1. "), "numbered references");
     assert!(md.contains("**Outcome: INCOMPLETE"));
     assert!(md.contains("## Unknown, would need assessing"));
     assert!(md.contains("Rule set `nass-2015` version 2.0.0") && md.contains("SHA-256 `"));
@@ -247,11 +249,24 @@ fn markdown_and_html_reports() {
     assert!(md.contains("> NOT MEDICAL ADVICE"));
     let html = ok(&["run", "-a", &case("red-flag.yaml"), "-f", "html"]);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("<p class=\"outcome\">RED FLAG"));
+    assert!(
+        html.contains("<p class=\"outcome alert\">RED FLAG"),
+        "a red flag is an alert"
+    );
+    assert!(html.contains("Patient identifier: <span class=\"blank\">"));
+    assert!(html.contains("Signature: <span class=\"blank\">"));
+    assert!(
+        html.contains("<thead><tr><td><div class=\"ident\">"),
+        "repeated on every page"
+    );
+    assert!(html.contains("<h2>All questions</h2>"));
     assert!(html.contains("@media print"));
     assert!(
-        !html.contains("<script") && !html.contains("http://") && !html.contains("https://"),
-        "self-contained"
+        !html.contains("<script")
+            && !html.contains("src=")
+            && !html.contains("href=\"http")
+            && !html.contains("<link"),
+        "self-contained: no scripts or external resources"
     );
     assert!(html.contains("class=\"disclaimer\">NOT MEDICAL ADVICE"));
 }
