@@ -8,7 +8,7 @@ use super::exit::AppError;
 use super::output;
 use super::request::{Format, RunRequest};
 use crate::diagnostics::{Diagnostics, FileId};
-use crate::engine::{Answer, Evaluation, RuleSet};
+use crate::engine::{Answer, Evaluation, Outcome, RuleSet};
 use crate::files::answers::{self, AnswersDoc, Match};
 use crate::files::{read_text, yaml};
 use crate::report::{self, Sections, Summary, Wanted};
@@ -77,7 +77,10 @@ pub fn render(
         what_would_change: req.what_would_change,
     };
     let date = clock::screened_at();
-    let summary = Summary::new(rs, ev, &date, Sections::new(rs, ev, &wanted));
+    let mut summary = Summary::new(rs, ev, &date, Sections::new(rs, ev, &wanted));
+    if req.teach && ev.outcome == Outcome::RedFlag {
+        summary.without_red_flags = Some(rs.outcome_without_red_flags(&ev.holds));
+    }
     match req.format {
         Format::Text => report::text::render(&summary, output::stdout_style(req.color)),
         Format::Markdown => report::markdown::render(&summary),

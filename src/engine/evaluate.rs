@@ -145,6 +145,25 @@ impl RuleSet {
         }
     }
 
+    /// The outcome these criteria would give if no red flag were present:
+    /// for teaching, to show what a red flag hides. Never a substitute for
+    /// [`RuleSet::outcome`].
+    pub fn outcome_without_red_flags(&self, holds: &[Tri]) -> Outcome {
+        let cleared: Vec<Tri> = self
+            .criteria
+            .iter()
+            .zip(holds)
+            .map(|(c, &h)| {
+                if c.kind == CriterionKind::RedFlag {
+                    Tri::False
+                } else {
+                    h
+                }
+            })
+            .collect();
+        self.outcome(&cleared)
+    }
+
     /// Whether the outcome of these criterion values is final: no answer
     /// still open (unanswered or unknown) could change it. Kleene logic is
     /// monotone (a criterion that is true or false stays so however the

@@ -24,7 +24,7 @@ fn labelled(c: &crate::engine::ruleset::Criterion) -> String {
 /// One row per rule set: the outcome and the criteria that decided it.
 pub fn case_table(rows: &[(&RuleSet, Evaluation)], style: Style) -> String {
     let mut t = table(style);
-    t.set_header(["Rule set", "Outcome", "Decided by", "Unknown"]);
+    t.set_header(["Rule set", "Outcome", "Why", "Unknown answers"]);
     for (rs, ev) in rows {
         let deciding: Vec<String> = rs
             .criteria
@@ -37,16 +37,25 @@ pub fn case_table(rows: &[(&RuleSet, Evaluation)], style: Style) -> String {
             })
             .map(|(c, _)| labelled(c))
             .collect();
+        // Say what the listed criteria are: present, applying, not met, or
+        // (for an incomplete case) not yet decided.
+        let lead = match ev.outcome {
+            Outcome::RedFlag => "Red flag present:",
+            Outcome::Excluded => "Exclusion applies:",
+            Outcome::NotMet => "Not met:",
+            Outcome::Incomplete => "Not yet decided:",
+            Outcome::Met => "",
+        };
         let decided = if ev.outcome == Outcome::Met {
             "every criterion met".to_string()
         } else {
-            deciding.join("\n")
+            format!("{lead}\n{}", deciding.join("\n"))
         };
         let unknown: Vec<&str> = ev
             .unanswered()
             .into_iter()
             .chain(ev.not_assessed())
-            .map(|qi| rs.questions[qi].id.as_str())
+            .map(|qi| rs.questions[qi].short.as_str())
             .collect();
         let outcome = Cell::new(ev.outcome.as_str());
         let outcome = if style.color {
@@ -65,7 +74,7 @@ pub fn case_table(rows: &[(&RuleSet, Evaluation)], style: Style) -> String {
             Cell::new(if unknown.is_empty() {
                 "-".to_string()
             } else {
-                unknown.join(", ")
+                unknown.join("; ")
             }),
         ]);
     }

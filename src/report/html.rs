@@ -174,6 +174,7 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
 <h1>Screening summary: {title}</h1>
 <p>Rule set <code>{id}</code> version {version} ({status}, reviewed {review_date}), SHA-256 <code>{sha}</code>. Screened {date}.</p>
 <p class="{outcome_class}">{outcome}</p>
+{teaching}
 <table>
 <thead><tr><th>Criterion</th><th>Kind</th><th>Status</th><th>Decided by</th><th>Sources</th></tr></thead>
 <tbody>
@@ -195,6 +196,10 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
         sha = s.sha256,
         date = escape(&s.date),
         outcome = escape(&s.outcome_sentence()),
+        teaching = s
+            .teaching_note()
+            .map(|n| format!("<p>{}</p>", escape(&n)))
+            .unwrap_or_default(),
         disclaimer = escape(&s.disclaimer),
     )
 }

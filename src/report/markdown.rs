@@ -59,6 +59,9 @@ pub fn render(s: &Summary) -> String {
     } else {
         let _ = writeln!(out, "**Outcome: {}**\n", escape(&s.outcome_sentence()));
     }
+    if let Some(note) = s.teaching_note() {
+        let _ = writeln!(out, "{}\n", escape(&note));
+    }
     let _ = writeln!(out, "| Criterion | Kind | Status | Decided by | Sources |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for c in &s.criteria {

@@ -113,6 +113,8 @@ pub struct Summary {
     pub references: Vec<record::Reference>,
     /// Every question with what became of it, by section.
     pub record: Vec<record::RecordSection>,
+    /// Teaching mode after a red flag: the outcome without the red flags.
+    pub without_red_flags: Option<Outcome>,
 }
 
 impl Summary {
@@ -144,6 +146,17 @@ impl Summary {
             open.join("; "),
             outcome_text(self.outcome)
         )
+    }
+
+    /// For teaching, after a red flag: what the outcome would be without
+    /// it, in one sentence; `None` unless asked for.
+    pub fn teaching_note(&self) -> Option<String> {
+        self.without_red_flags.map(|o| {
+            format!(
+                "Teaching: without the red flag, the criteria would give {}. The red flag still stops the screening.",
+                o.as_str()
+            )
+        })
     }
 
     /// The most pressing urgency among the red flags present (urgent when
@@ -285,6 +298,7 @@ impl Summary {
             sections,
             references,
             record: record::record(rs, ev),
+            without_red_flags: None,
         }
     }
 }

@@ -167,6 +167,9 @@ pub fn render(s: &Summary, style: Style) -> String {
         let _ = writeln!(out, "{}", paint(line, adverse, style));
     }
     wrap(&mut out, &reason(s), width, "", 0);
+    if let Some(note) = s.teaching_note() {
+        wrap(&mut out, &note, width, "", 0);
+    }
     out.push('\n');
     wrap(&mut out, &inert_line(&s.title), width, "", 0);
     let _ = writeln!(

@@ -571,8 +571,9 @@ fn compare_one_case_across_every_bundled_rule_set() {
     for other in ["evicore-cmm-611", "insite-sifi-2016", "bcbs-mp-555"] {
         assert!(row(other).contains("| incomplete "), "{other}: {out}");
     }
-    assert!(out.contains("nicotine_status"), "{out}");
-    assert!(out.contains("age_years"), "{out}");
+    assert!(out.contains("Nicotine"), "{out}");
+    assert!(out.contains("Age;"), "{out}");
+    assert!(out.contains("Not yet decided:"), "{out}");
 }
 
 /// One patient, four profiles: the trials' one 50% block is met where the

@@ -308,3 +308,33 @@ fn a_question_gated_on_an_unknown_answer_is_not_counted() {
     let progress: Vec<_> = s.asked.iter().map(|a| (a.2, a.3)).collect();
     assert_eq!(progress, vec![(1, 4), (2, 4), (3, 3)]);
 }
+
+/// `--teach` after a red flag: the outcome the criteria would give without
+/// it is computed from the same answers, and the red flag still decides.
+#[test]
+fn teaching_shows_the_outcome_without_the_red_flag() {
+    let rs = catalog::load("nass-2015").expect("bundled").rules;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/cases/red-flag.yaml"
+    ))
+    .expect("example");
+    let doc = crate::files::yaml::parse(&text, crate::diagnostics::FileId::MAIN).expect("parses");
+    let answers =
+        crate::files::answers::bind(&rs, &doc, &text, crate::files::answers::Match::Strict)
+            .expect("binds");
+    let ev = rs.evaluate(&answers);
+    assert_eq!(ev.outcome, Outcome::RedFlag);
+    assert_eq!(rs.outcome_without_red_flags(&ev.holds), Outcome::Met);
+    let mut s = crate::report::Summary::new(
+        &rs,
+        &ev,
+        "2026-01-01 00:00 UTC",
+        crate::report::Sections::default(),
+    );
+    assert!(s.teaching_note().is_none(), "only when asked for");
+    s.without_red_flags = Some(rs.outcome_without_red_flags(&ev.holds));
+    let note = s.teaching_note().expect("note");
+    assert!(note.contains("would give met"), "{note}");
+    assert!(note.contains("still stops"), "{note}");
+}
