@@ -14,6 +14,12 @@ use crate::compile::catalog::DEFAULT_ID;
 ///
 /// With no command, runs the interactive screening walk with the default rule
 /// set. Nothing is written to disk unless you pass --save.
+///
+/// Keys in the walk: y / n / u answer yes / no / unknown, the digit beside an
+/// option picks it (in a tick list, Space or the digit ticks it), ? shows
+/// help, Esc goes back, arrows and Enter work everywhere, Ctrl-C stops (q
+/// only explains the keys). Enter on the "(choose an answer)" line records
+/// nothing.
 #[derive(Debug, Parser)]
 #[command(name = "sij-screen", version, after_help = exit::help_text(), args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -32,6 +38,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Screen one case: interactively in a terminal, or from --answers FILE.
+    ///
+    /// Keys in the walk: y / n / u answer yes / no / unknown, the digit beside
+    /// an option picks it (in a tick list, Space or the digit ticks it), ?
+    /// shows help, Esc goes back, arrows and Enter work everywhere, Ctrl-C
+    /// stops (q only explains the keys).
     Run(RunArgs),
     /// Check rule-set files; every problem is listed as file:line:col.
     Validate(ValidateArgs),

@@ -180,7 +180,13 @@ pub fn render(s: &Summary, style: Style) -> String {
         s.review_status,
         s.review_date,
     );
-    let _ = writeln!(out, "sha256 {}", s.sha256);
+    // The hash whole when it fits; else its start (JSON, Markdown and HTML
+    // carry it whole).
+    if width >= s.sha256.len() + 8 {
+        let _ = writeln!(out, "sha256 {}", s.sha256);
+    } else {
+        let _ = writeln!(out, "sha256 {}…", &s.sha256[..s.sha256.len().min(16)]);
+    }
     let _ = writeln!(out, "Screened {}", inert_line(&s.date));
     out.push('\n');
 

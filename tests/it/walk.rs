@@ -178,7 +178,8 @@ fn going_back_changes_a_skip_logic_branch_and_drops_the_stale_answer() {
     pick(&mut p, "Red flag present?", 1);
     pick(&mut p, "Excluded?", 1);
     pick(&mut p, "Block done?", 0);
-    number(&mut p, "Relief percent?", "<");
+    p.exp_string("Relief percent?").expect("number");
+    keys(&mut p, ESC);
     // Back on "Block done?" with yes preselected: one down is "No".
     again(&mut p, "Block done?", 1);
     keep_going(&mut p);
@@ -187,7 +188,7 @@ fn going_back_changes_a_skip_logic_branch_and_drops_the_stale_answer() {
     let review = p
         .exp_string("Finish and show the summary")
         .expect("review list");
-    let rest = p.exp_string("Which side?").expect("rows");
+    let rest = p.exp_string("Which side:").expect("rows");
     assert!(
         !format!("{review}{rest}").contains("Relief percent"),
         "skipped question listed: {rest}"
@@ -221,9 +222,11 @@ fn escape_goes_back_with_the_answer_preselected() {
 fn review_and_edit_asks_the_newly_enabled_question() {
     let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
     mini_walk(&mut p, 1, 1, 1, None, 0);
-    // Review: Finish, flag, excl, done, side. Pick "done".
+    // Review, grouped: Finish, -- Flags --, flag, -- Main --, excl, done,
+    // side. Pick "done".
     p.exp_string("Finish and show the summary").expect("review");
-    keys(&mut p, &format!("{}{ENTER}", DOWN.repeat(3)));
+    p.exp_string(" Main ").expect("grouped by section");
+    keys(&mut p, &format!("{}{ENTER}", DOWN.repeat(5)));
     // Re-asked with "No" preselected: up is "Yes".
     p.exp_string("Block done?").expect("edit");
     keys(&mut p, &format!("{UP}{ENTER}"));
@@ -636,4 +639,43 @@ fn the_review_is_paged_to_fit_the_terminal() {
         p.send_control('c').expect("ctrl-c");
         let _ = exit_code(p);
     }
+}
+
+/// Single keys answer at once in every prompt: `n`, `y`, a digit; `?` shows
+/// help (here in a list and in a number field); Esc goes back from a number;
+/// `q` only explains the keys, it never goes back or answers.
+#[test]
+fn single_keys_answer_and_q_only_explains() {
+    let mut p = spawn(&["--rules", &fixture("mini.yaml")]);
+    start(&mut p);
+    p.exp_string("Red flag present?").expect("first question");
+    p.exp_string("keys y/n/u, ? help, Esc back")
+        .expect("keys in the header");
+    keys(&mut p, "?");
+    p.exp_string("Help text for the flag.")
+        .expect("help from ?");
+    p.exp_string("Red flag present?").expect("asked again");
+    keys(&mut p, "n");
+    p.exp_string("Excluded?").expect("n answered the red flag");
+    keys(&mut p, "q");
+    p.exp_string("Keys: the letter or digit")
+        .expect("q explains");
+    keys(&mut p, "n");
+    p.exp_string("Block done?")
+        .expect("still the next question");
+    keys(&mut p, "y");
+    p.exp_string("Relief percent?").expect("number");
+    keys(&mut p, ESC);
+    p.exp_string("Block done?").expect("Esc went back");
+    keys(&mut p, "y");
+    p.exp_string("Relief percent?").expect("number again");
+    keys(&mut p, &format!("8{ENTER}"));
+    p.exp_string("Outcome decided:")
+        .expect("8% decides: not met");
+    pick(&mut p, "Finish now?", 1);
+    p.exp_string("Which side?").expect("side");
+    keys(&mut p, "1");
+    finish(&mut p);
+    p.exp_string("Outcome: NOT MET").expect("8% is under 50%");
+    assert_eq!(exit_code(p), 0);
 }

@@ -14,6 +14,7 @@
 //!   changed there;
 //! - after every change the answers are handed to `on_change` (saving).
 
+mod keys;
 mod prompts;
 pub mod terminal;
 
@@ -55,8 +56,11 @@ pub enum ReviewChoice {
 #[derive(Debug, Clone)]
 pub struct ReviewRow {
     pub question: QuestionIdx,
+    /// The question in a few words.
     pub text: String,
     pub answer: String,
+    /// The title of the question's section, for grouping.
+    pub section: String,
 }
 
 /// Why prompting stopped.
@@ -403,8 +407,9 @@ impl<'a> Walk<'a> {
                 let q = &self.rules.questions[qi];
                 ReviewRow {
                     question: qi,
-                    text: q.text.clone(),
+                    text: q.short.clone(),
                     answer: self.answers[qi].describe(q),
+                    section: self.rules.sections[q.section].title.clone(),
                 }
             })
             .collect()

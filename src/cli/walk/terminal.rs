@@ -11,6 +11,7 @@ use console::{Key, Term, style};
 use dialoguer::Select;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 
+use super::keys::{self, Choice};
 use super::{Ask, PromptError, Prompter, Reply, ReviewChoice, ReviewRow, Walk, WalkError};
 use crate::cli::atomic::AtomicFile;
 use crate::cli::exit::{AppError, Exit};
@@ -158,7 +159,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 pub(super) struct TermPrompter {
     pub(super) term: Term,
     pub(super) theme: Box<dyn Theme>,
-    color: bool,
+    pub(super) color: bool,
 }
 
 impl std::fmt::Debug for TermPrompter {
@@ -178,9 +179,8 @@ pub(super) const CHOOSE_LABEL: &str = "(choose an answer)";
 pub(super) const NOTHING_CHOSEN: &str =
     "  Nothing recorded: move to an answer with the arrows first.";
 pub(super) const NONE_LABEL: &str = "None of these";
-pub(super) const MULTI_KEYS: &str = " (Space to tick, Enter when done, Esc: back)";
-pub(super) const HELP_LABEL: &str = "? Show help for this question";
-pub(super) const BACK_LABEL: &str = "< Back to the previous question";
+pub(super) const HELP_LABEL: &str = "Show help for this question";
+pub(super) const BACK_LABEL: &str = "Back to the previous question";
 
 pub(super) fn map_err(e: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(io) = e;
@@ -208,9 +208,13 @@ impl TermPrompter {
     /// A choice between two actions, `yes` or `no`, below a neutral line
     /// where the cursor starts: Enter alone chooses nothing. Esc is `no`.
     fn either(&self, prompt: &str, yes: &str, no: &str) -> Result<bool, PromptError> {
-        let items = [CHOOSE_LABEL.to_string(), yes.to_string(), no.to_string()];
+        let items = [
+            Choice::new(CHOOSE_LABEL, None),
+            Choice::new(yes, Some('1')),
+            Choice::new(no, Some('2')),
+        ];
         loop {
-            return match self.select(prompt, &items, 0)? {
+            return match keys::select(&self.term, prompt, &items, 0, self.color)? {
                 Some(1) => Ok(true),
                 Some(2) | None => Ok(false),
                 _ => {
@@ -308,22 +312,6 @@ impl TermPrompter {
         }
         Ok(())
     }
-
-    /// A Select over `items`; `None` on Esc.
-    pub(super) fn select(
-        &self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> Result<Option<usize>, PromptError> {
-        Select::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
-            .default(default.min(items.len().saturating_sub(1)))
-            .report(true)
-            .interact_on_opt(&self.term)
-            .map_err(map_err)
-    }
 }
 
 impl Prompter for TermPrompter {
@@ -342,7 +330,7 @@ impl Prompter for TermPrompter {
         self.line(&self.bold(report::NOT_ADVICE))?;
         self.line("")?;
         self.line(
-            "Keys: arrows and Enter to answer, Esc to go back (or type < in a number), Ctrl-C to quit.",
+            "Keys: y / n / u or the digit beside an answer picks it; arrows and Enter also work; ? shows help; Esc goes back; Ctrl-C stops.",
         )?;
         if teach {
             self.line("Teaching mode: each question shows why it is asked and its source.")?;
@@ -398,35 +386,61 @@ impl Prompter for TermPrompter {
             .term
             .size_checked()
             .map_or((24, 80), |(h, w)| (usize::from(h), usize::from(w)));
+        // Grouped by section: a heading line before each section's answers.
+        // A heading picks nothing; choosing one shows the list again.
         let mut items = vec!["Finish and show the summary".to_string()];
-        items.extend(rows.iter().map(|r| {
+        let mut targets: Vec<Option<usize>> = vec![None];
+        let mut section = "";
+        for (ri, r) in rows.iter().enumerate() {
+            if r.section != section {
+                section = &r.section;
+                items.push(format!(
+                    "── {} ──",
+                    console::truncate_str(section, width.saturating_sub(16), "…")
+                ));
+                targets.push(None);
+            }
             let answer = console::truncate_str(&r.answer, width / 2, "…");
             let room = width
-                .saturating_sub(8 + console::measure_text_width(&answer))
+                .saturating_sub(10 + console::measure_text_width(&answer))
                 .max(8);
-            format!("{}: {answer}", console::truncate_str(&r.text, room, "…"))
-        }));
+            items.push(format!(
+                "  {}: {answer}",
+                console::truncate_str(&r.text, room, "…")
+            ));
+            targets.push(Some(ri));
+        }
         let prompt = format!(
             "Finish, or change one of {} answers (Esc: back)",
             rows.len()
         );
-        let choice = Select::with_theme(self.theme.as_ref())
-            // Room for the theme's marks and dialoguer's " [Page 2/3]".
-            .with_prompt(console::truncate_str(
-                &prompt,
-                width.saturating_sub(20),
-                "…",
-            ))
-            .items(&items)
-            .default(0)
-            .max_length(height.saturating_sub(6).max(3))
-            .report(false)
-            .interact_on_opt(&self.term)
-            .map_err(map_err)?;
-        match choice {
-            None => Ok(ReviewChoice::Back),
-            Some(0) => Ok(ReviewChoice::Finish),
-            Some(i) => Ok(ReviewChoice::Edit(rows[i - 1].question)),
+        let mut default = 0;
+        loop {
+            let choice = Select::with_theme(self.theme.as_ref())
+                // Room for the theme's marks and dialoguer's " [Page 2/3]".
+                .with_prompt(console::truncate_str(
+                    &prompt,
+                    width.saturating_sub(20),
+                    "…",
+                ))
+                .items(&items)
+                .default(default)
+                .max_length(height.saturating_sub(6).max(3))
+                .report(false)
+                .interact_on_opt(&self.term)
+                .map_err(map_err)?;
+            return match choice {
+                None => Ok(ReviewChoice::Back),
+                Some(0) => Ok(ReviewChoice::Finish),
+                Some(i) => match targets.get(i).copied().flatten() {
+                    Some(ri) => Ok(ReviewChoice::Edit(rows[ri].question)),
+                    None => {
+                        // A section heading: show the list again there.
+                        default = i;
+                        continue;
+                    }
+                },
+            };
         }
     }
 
