@@ -196,6 +196,10 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
                 None => Ok(Answer::Number(v)),
                 Some(why) => Err(why),
             },
+            Err(_) if is_limit(t) => Err(format!(
+                "'{}' is a limit, not a value: a number is needed (enter the exact result if the report gives one, or unknown)",
+                t.escape_debug()
+            )),
             Err(_) => Err(format!("expected a number, found '{}'", t.escape_debug())),
         },
         QuestionKind::SingleChoice(opts) => find_option(opts, t).map(Answer::Choice),
@@ -215,6 +219,13 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
             Ok(Answer::Multi(bits))
         }
     }
+}
+
+/// A lab result reported as a limit (`<10`, `> 200`, `<=5`): refused with
+/// its own message, never read as a number it is not.
+fn is_limit(t: &str) -> bool {
+    let rest = t.trim_start_matches(['<', '>', '=', '≤', '≥']);
+    rest.len() < t.len() && rest.trim_ascii().parse::<f64>().is_ok()
 }
 
 /// A percentage as typed (`75%`, `80 %`) for a question in percent: the
@@ -388,6 +399,19 @@ mod tests {
                 "{kind:?} {raw:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_lab_limit_is_refused_with_its_own_message() {
+        for t in ["<10", "< 10", ">200", "<=5", "≤ 4"] {
+            let e = parse_text(&q(pct()), t).expect_err(t);
+            assert!(e.contains("is a limit, not a value"), "{t}: {e}");
+        }
+        assert!(
+            parse_text(&q(pct()), "<x")
+                .expect_err("text")
+                .starts_with("expected a number")
+        );
     }
 
     #[test]
