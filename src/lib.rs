@@ -214,6 +214,7 @@ pub mod fuzzing {
                     output: None,
                     strict: false,
                     id_column: None,
+                    threads: 2,
                 };
                 let mut out = Vec::new();
                 let _ = batch::screen(

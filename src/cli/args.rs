@@ -162,6 +162,11 @@ pub struct BatchArgs {
     /// Column or field carried through as the case id (default: case_id or id).
     #[arg(long, value_name = "NAME")]
     pub id_column: Option<String>,
+
+    /// Threads that parse and screen (default: one per core). The output is
+    /// the same, in the same order, for any number.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

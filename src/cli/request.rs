@@ -42,6 +42,8 @@ pub struct BatchRequest {
     pub output: Option<PathBuf>,
     pub strict: bool,
     pub id_column: Option<String>,
+    /// Worker threads (at least 1).
+    pub threads: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +117,10 @@ pub fn from_cli(cli: Cli) -> (Settings, Request) {
             output: a.output,
             strict: a.strict,
             id_column: a.id_column,
+            threads: a.threads.map_or_else(
+                || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+                usize::from,
+            ),
         }),
         Some(Command::Compare(a)) => Request::Compare(CompareRequest {
             rules: a.rules,

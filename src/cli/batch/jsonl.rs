@@ -6,60 +6,140 @@
 //! "last one wins" would silently drop an answer.
 
 use std::fmt;
-use std::io::BufRead;
+use std::io::{Read, Write};
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::DEFAULT_ID_COLUMNS;
-use super::limits::{self, LineError};
-use super::rows::Recorder;
+use super::pipeline::{self, BadRow, Output, ReadFailure, Worker};
+use super::rows::{Recorder, RowWriter};
+use super::{DEFAULT_ID_COLUMNS, Run, Tally, split};
 use crate::cli::exit::AppError;
-use crate::cli::request::BatchRequest;
+use crate::cli::request::BatchFormat;
 use crate::diagnostics::{inert, suggest};
 use crate::engine::{Answer, RawValue, RuleSet, parse_value};
-use crate::files::InputError;
 
 pub(super) fn run(
-    rec: &mut Recorder<'_>,
-    args: &BatchRequest,
-    shown: &str,
-    mut reader: impl BufRead,
+    run: Run<'_, '_>,
+    reader: impl Read + Send,
+    out: &mut dyn Write,
+    tally: &mut Tally,
 ) -> Result<(), AppError> {
-    let id_field = args.id_column.as_deref();
-    rec.header(true)?;
-    let mut bytes = Vec::new();
-    let mut seen = vec![false; rec.rs.questions.len()];
-    let mut line = 0u64;
-    loop {
-        line += 1;
-        match limits::read_line(&mut reader, &mut bytes) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(LineError::TooLong) => {
-                return Err(AppError::Usage(format!(
-                    "{shown}:{line}: line longer than the limit of {} MiB; nothing after it was read",
-                    limits::MAX_RECORD_BYTES >> 20
-                )));
+    let (rs, args, shown) = (run.rs, run.args, run.shown);
+    run.header(out, true)?;
+    let workers: Vec<Box<dyn Worker + '_>> = (0..args.threads.max(1))
+        .map(|_| {
+            Box::new(JsonlWorker {
+                rs,
+                id_field: args.id_column.as_deref(),
+                format: args.format,
+                strict: args.strict,
+                seen: vec![false; rs.questions.len()],
+            }) as Box<dyn Worker>
+        })
+        .collect();
+    let fail = |f: ReadFailure| super::failure(shown, f, super::Input::Jsonl);
+    pipeline::run(
+        reader,
+        Vec::new(),
+        1,
+        split::jsonl_cut,
+        workers,
+        out,
+        tally,
+        run.on_bad,
+        &fail,
+    )
+}
+
+/// Parses, screens and formats blocks of JSON Lines.
+struct JsonlWorker<'a> {
+    rs: &'a RuleSet,
+    id_field: Option<&'a str>,
+    format: BatchFormat,
+    strict: bool,
+    seen: Vec<bool>,
+}
+
+impl Worker for JsonlWorker<'_> {
+    fn block(&mut self, bytes: &[u8], first_line: u64) -> Output {
+        let rs = self.rs;
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut tally = Tally::new(rs);
+        let mut bad: Vec<BadRow> = Vec::new();
+        let mut stopped = false;
+        let strict = self.strict;
+        let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {
+            bad.push((line, msg.to_string()));
+            if strict {
+                stopped = true;
+                return Err(AppError::Usage(String::new()));
             }
-            Err(LineError::Io(e)) => {
-                return Err(AppError::Input(InputError::from_io(shown, e)));
-            }
-        }
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            rec.bad(None, line, "not valid UTF-8 text")?;
-            continue;
+            Ok(())
         };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let row = bind_line(rec.rs, text, id_field, &mut rec.buf.answers, &mut seen);
-        match row.error {
-            None => rec.screened(row.id.as_deref(), line)?,
-            Some(msg) => rec.bad(row.id.as_deref(), line, &msg)?,
+        let result = {
+            let mut rec = Recorder::new(
+                rs,
+                RowWriter::new(self.format, &mut out),
+                &mut tally,
+                &mut on_bad,
+            )
+            .with_id(true);
+            let r = self.rows(&mut rec, bytes, first_line);
+            r.and_then(|()| rec.rows.flush())
+        };
+        Output {
+            bytes: out,
+            tally,
+            bad,
+            stopped,
+            failed: result.err().filter(|_| !stopped).map(|e| e.to_string()),
         }
     }
-    Ok(())
+}
+
+impl JsonlWorker<'_> {
+    fn rows(
+        &mut self,
+        rec: &mut Recorder<'_>,
+        bytes: &[u8],
+        first_line: u64,
+    ) -> Result<(), AppError> {
+        let lines = bytes.split(|&b| b == b'\n');
+        let mut line = first_line;
+        // The block ends with a line break, which leaves an empty last
+        // piece: not a line of its own.
+        let count = split::line_breaks(bytes);
+        let mut index = 0u64;
+        for raw in lines {
+            if index == count && raw.is_empty() {
+                break;
+            }
+            let this = line;
+            line += 1;
+            index += 1;
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let Ok(text) = std::str::from_utf8(raw) else {
+                rec.bad(None, this, "not valid UTF-8 text")?;
+                continue;
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let row = bind_line(
+                self.rs,
+                text,
+                self.id_field,
+                &mut rec.buf.answers,
+                &mut self.seen,
+            );
+            match row.error {
+                None => rec.screened(row.id.as_deref(), this)?,
+                Some(msg) => rec.bad(row.id.as_deref(), this, &msg)?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One line bound: its case id (if any) and its first problem (if any).

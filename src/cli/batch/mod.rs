@@ -10,7 +10,9 @@
 mod csv;
 mod jsonl;
 mod limits;
+mod pipeline;
 mod rows;
+mod split;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
@@ -19,7 +21,7 @@ use std::path::Path;
 use comfy_table::Cell;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use self::rows::{Recorder, RowWriter};
+use self::rows::RowWriter;
 use super::atomic::AtomicFile;
 use super::exit::{AppError, Exit};
 use super::request::{BatchFormat, BatchRequest, Settings};
@@ -51,6 +53,28 @@ pub struct Tally {
     outcomes: [u64; 5],
     /// Per criterion: (counts against the patient, unknown).
     criteria: Vec<(u64, u64)>,
+}
+
+impl Tally {
+    fn new(rs: &RuleSet) -> Self {
+        Tally {
+            criteria: vec![(0, 0); rs.criteria.len()],
+            ..Tally::default()
+        }
+    }
+
+    /// Adds another block's counts.
+    fn add(&mut self, other: &Tally) {
+        self.cases += other.cases;
+        self.bad += other.bad;
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *a += b;
+        }
+        for (a, b) in self.criteria.iter_mut().zip(&other.criteria) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+    }
 }
 
 pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> {
@@ -138,6 +162,39 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
     })
 }
 
+/// What both input formats need to screen a file.
+struct Run<'a, 'b> {
+    rs: &'a RuleSet,
+    args: &'a BatchRequest,
+    shown: &'a str,
+    on_bad: &'b mut dyn FnMut(u64, &str) -> Result<(), AppError>,
+}
+
+impl Run<'_, '_> {
+    /// Writes the header row (CSV output only).
+    fn header(&self, out: &mut dyn Write, with_id: bool) -> Result<(), AppError> {
+        let mut rows = RowWriter::new(self.args.format, out);
+        rows.header(self.rs, with_id)?;
+        rows.flush()
+    }
+}
+
+/// What ends a run when the input cannot be read on.
+fn failure(shown: &str, f: pipeline::ReadFailure, input: Input) -> AppError {
+    let mib = limits::MAX_RECORD_BYTES >> 20;
+    match f {
+        pipeline::ReadFailure::TooLong { line } => AppError::Usage(match input {
+            Input::Jsonl => format!(
+                "{shown}:{line}: line longer than the limit of {mib} MiB; nothing after it was read"
+            ),
+            Input::Csv => format!(
+                "{shown}: line {line}: a record longer than the limit of {mib} MiB; nothing after it was read (is this really a CSV file?)"
+            ),
+        }),
+        pipeline::ReadFailure::Io(e) => AppError::Input(InputError::from_io(shown, e)),
+    }
+}
+
 /// Screens every case of `reader` into `out`: the core of `batch`, free of
 /// files and terminals, so tests and fuzzers drive it directly. `on_bad`
 /// hears of each bad row (and may stop the run).
@@ -150,17 +207,18 @@ pub fn screen(
     out: &mut dyn Write,
     on_bad: &mut dyn FnMut(u64, &str) -> Result<(), AppError>,
 ) -> Result<Tally, AppError> {
-    let mut tally = Tally {
-        criteria: vec![(0, 0); rs.criteria.len()],
-        ..Tally::default()
+    let mut tally = Tally::new(rs);
+    let run = Run {
+        rs,
+        args,
+        shown,
+        on_bad,
     };
-    let mut rec = Recorder::new(rs, RowWriter::new(args.format, out), &mut tally, on_bad);
     match input {
-        Input::Csv => csv::run(&mut rec, args, shown, reader)?,
-        Input::Jsonl => jsonl::run(&mut rec, args, shown, reader)?,
+        Input::Csv => csv::run(run, reader, out, &mut tally)?,
+        Input::Jsonl => jsonl::run(run, reader, out, &mut tally)?,
     }
-    rec.rows.flush()?;
-    drop(rec);
+    out.flush().map_err(rows::write_err)?;
     Ok(tally)
 }
 

@@ -39,47 +39,89 @@ pub(super) fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Where result rows go.
-pub(super) enum RowWriter<'a> {
-    Csv(Box<csv::Writer<&'a mut dyn Write>>),
-    Jsonl {
-        out: &'a mut dyn Write,
-        buf: Vec<u8>,
-    },
+/// Where result rows go: rows are formatted into a buffer that is written
+/// out in large pieces.
+///
+/// CSV rows whose every field is plain (no `,`, `"`, `\r` or `\n`, which is
+/// every field the tool writes but ids and messages from the input) are
+/// written directly; any other row goes through the `csv` crate's writer,
+/// so quoting is the crate's own and the output is the same either way (a
+/// test compares the two on awkward ids).
+pub(super) struct RowWriter<'a> {
+    format: BatchFormat,
+    out: &'a mut dyn Write,
+    buf: Vec<u8>,
+    /// JSON Lines: `"criterion_id":` for each criterion, escaped once.
+    keys: Vec<Vec<u8>>,
+}
+
+/// Written out when the buffer passes this size.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// Whether the csv crate would write `s` as it is (no quoting needed).
+fn plain(s: &[u8]) -> bool {
+    !s.iter().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+const fn tri_csv(h: Tri) -> &'static [u8] {
+    match h {
+        Tri::True => b"true",
+        Tri::False => b"false",
+        Tri::Unknown => b"",
+    }
+}
+
+const fn tri_json(h: Tri) -> &'static [u8] {
+    match h {
+        Tri::True => b"true",
+        Tri::False => b"false",
+        Tri::Unknown => b"null",
+    }
 }
 
 impl<'a> RowWriter<'a> {
     pub(super) fn new(format: BatchFormat, out: &'a mut dyn Write) -> Self {
-        match format {
-            BatchFormat::Csv => RowWriter::Csv(Box::new(
-                csv::WriterBuilder::new()
-                    .flexible(false)
-                    .buffer_capacity(64 * 1024)
-                    .from_writer(out),
-            )),
-            BatchFormat::Jsonl => RowWriter::Jsonl {
-                out,
-                buf: Vec::with_capacity(1024),
-            },
+        RowWriter {
+            format,
+            out,
+            buf: Vec::with_capacity(FLUSH_AT + 4096),
+            keys: Vec::new(),
         }
     }
 
     /// The header (CSV only): case id (when the input has one), line,
     /// outcome, one column per criterion, error.
-    fn header(&mut self, rs: &RuleSet, with_id: bool) -> Result<(), AppError> {
-        let RowWriter::Csv(w) = self else {
+    pub(super) fn header(&mut self, rs: &RuleSet, with_id: bool) -> Result<(), AppError> {
+        if self.format != BatchFormat::Csv {
             return Ok(());
-        };
+        }
+        let mut fields: Vec<&str> = Vec::new();
         if with_id {
-            w.write_field("case_id").map_err(csv_err)?;
+            fields.push("case_id");
         }
-        w.write_field("line").map_err(csv_err)?;
-        w.write_field("outcome").map_err(csv_err)?;
-        for c in &rs.criteria {
-            w.write_field(&c.id).map_err(csv_err)?;
+        fields.extend(["line", "outcome"]);
+        fields.extend(rs.criteria.iter().map(|c| c.id.as_str()));
+        fields.push("error");
+        self.csv_record(&fields)
+    }
+
+    /// One record through the csv crate's writer (quoting as it does).
+    fn csv_record(&mut self, fields: &[&str]) -> Result<(), AppError> {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(false)
+            .from_writer(&mut self.buf);
+        w.write_record(fields).map_err(csv_err)?;
+        w.flush().map_err(write_err)?;
+        drop(w);
+        self.spill()
+    }
+
+    fn spill(&mut self) -> Result<(), AppError> {
+        if self.buf.len() >= FLUSH_AT {
+            self.out.write_all(&self.buf).map_err(write_err)?;
+            self.buf.clear();
         }
-        w.write_field("error").map_err(csv_err)?;
-        w.write_record(None::<&[u8]>).map_err(csv_err)
+        Ok(())
     }
 
     fn row(
@@ -89,82 +131,132 @@ impl<'a> RowWriter<'a> {
         line: u64,
         result: Result<(Outcome, &[Tri]), &str>,
     ) -> Result<(), AppError> {
-        match self {
-            RowWriter::Csv(w) => {
-                if let Some(id) = id {
-                    w.write_field(spreadsheet_safe(id.unwrap_or("")).as_bytes())
-                        .map_err(csv_err)?;
-                }
-                w.write_field(line.to_string()).map_err(csv_err)?;
-                match result {
-                    Ok((outcome, holds)) => {
-                        w.write_field(outcome.as_str()).map_err(csv_err)?;
-                        for h in holds {
-                            w.write_field(match h {
-                                Tri::True => "true",
-                                Tri::False => "false",
-                                Tri::Unknown => "",
-                            })
-                            .map_err(csv_err)?;
-                        }
-                        w.write_field("").map_err(csv_err)?;
-                    }
-                    Err(msg) => {
-                        w.write_field("error").map_err(csv_err)?;
-                        for _ in &rs.criteria {
-                            w.write_field("").map_err(csv_err)?;
-                        }
-                        w.write_field(spreadsheet_safe(msg).as_bytes())
-                            .map_err(csv_err)?;
-                    }
-                }
-                w.write_record(None::<&[u8]>).map_err(csv_err)
-            }
-            RowWriter::Jsonl { out, buf } => {
-                let b = buf;
-                b.clear();
-                b.push(b'{');
-                if let Some(id) = id {
-                    b.extend_from_slice(b"\"case_id\":");
-                    serde_json::to_writer(&mut *b, &id).map_err(|e| write_err(e.into()))?;
-                    b.push(b',');
-                }
-                b.extend_from_slice(format!("\"line\":{line},").as_bytes());
-                match result {
-                    Ok((outcome, holds)) => {
-                        b.extend_from_slice(
-                            format!("\"outcome\":\"{}\",\"criteria\":{{", outcome.as_str())
-                                .as_bytes(),
-                        );
-                        for (i, (c, h)) in rs.criteria.iter().zip(holds).enumerate() {
-                            if i > 0 {
-                                b.push(b',');
-                            }
-                            let v = match h {
-                                Tri::True => "true",
-                                Tri::False => "false",
-                                Tri::Unknown => "null",
-                            };
-                            b.extend_from_slice(format!("\"{}\":{v}", c.id).as_bytes());
-                        }
-                        b.extend_from_slice(b"}}\n");
-                    }
-                    Err(msg) => {
-                        b.extend_from_slice(b"\"outcome\":\"error\",\"error\":");
-                        serde_json::to_writer(&mut *b, msg).map_err(|e| write_err(e.into()))?;
-                        b.extend_from_slice(b"}\n");
-                    }
-                }
-                out.write_all(b).map_err(write_err)
-            }
+        match self.format {
+            BatchFormat::Csv => self.csv_row(rs, id, line, result),
+            BatchFormat::Jsonl => self.json_row(rs, id, line, result),
         }
     }
 
-    pub(super) fn flush(&mut self) -> Result<(), AppError> {
-        match self {
-            RowWriter::Csv(w) => w.flush().map_err(write_err),
-            RowWriter::Jsonl { out, .. } => out.flush().map_err(write_err),
+    fn csv_row(
+        &mut self,
+        rs: &RuleSet,
+        id: Option<Option<&str>>,
+        line: u64,
+        result: Result<(Outcome, &[Tri]), &str>,
+    ) -> Result<(), AppError> {
+        let id = id.map(|i| spreadsheet_safe(i.unwrap_or("")));
+        let msg = result.err().map(spreadsheet_safe);
+        let fast = id.as_ref().is_none_or(|i| plain(i.as_bytes()))
+            && msg.as_ref().is_none_or(|m| plain(m.as_bytes()));
+        if !fast {
+            let mut line_text = itoa::Buffer::new();
+            let mut fields: Vec<&str> = Vec::with_capacity(rs.criteria.len() + 4);
+            if let Some(id) = &id {
+                fields.push(id);
+            }
+            fields.push(line_text.format(line));
+            match result {
+                Ok((outcome, holds)) => {
+                    fields.push(outcome.as_str());
+                    fields.extend(holds.iter().map(|h| match h {
+                        Tri::True => "true",
+                        Tri::False => "false",
+                        Tri::Unknown => "",
+                    }));
+                    fields.push("");
+                }
+                Err(_) => {
+                    fields.push("error");
+                    fields.extend(rs.criteria.iter().map(|_| ""));
+                    fields.push(msg.as_deref().unwrap_or(""));
+                }
+            }
+            return self.csv_record(&fields);
         }
+        let b = &mut self.buf;
+        if let Some(id) = &id {
+            b.extend_from_slice(id.as_bytes());
+            b.push(b',');
+        }
+        b.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+        b.push(b',');
+        match result {
+            Ok((outcome, holds)) => {
+                b.extend_from_slice(outcome.as_str().as_bytes());
+                for &h in holds {
+                    b.push(b',');
+                    b.extend_from_slice(tri_csv(h));
+                }
+                b.extend_from_slice(b",\n");
+            }
+            Err(_) => {
+                b.extend_from_slice(b"error");
+                for _ in &rs.criteria {
+                    b.push(b',');
+                }
+                b.push(b',');
+                b.extend_from_slice(msg.as_deref().unwrap_or("").as_bytes());
+                b.push(b'\n');
+            }
+        }
+        self.spill()
+    }
+
+    fn json_row(
+        &mut self,
+        rs: &RuleSet,
+        id: Option<Option<&str>>,
+        line: u64,
+        result: Result<(Outcome, &[Tri]), &str>,
+    ) -> Result<(), AppError> {
+        if self.keys.len() != rs.criteria.len() {
+            self.keys = rs
+                .criteria
+                .iter()
+                .map(|c| {
+                    let mut k = serde_json::to_vec(&c.id).unwrap_or_default();
+                    k.push(b':');
+                    k
+                })
+                .collect();
+        }
+        let b = &mut self.buf;
+        b.push(b'{');
+        if let Some(id) = id {
+            b.extend_from_slice(b"\"case_id\":");
+            serde_json::to_writer(&mut *b, &id).map_err(|e| write_err(e.into()))?;
+            b.push(b',');
+        }
+        b.extend_from_slice(b"\"line\":");
+        b.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+        b.push(b',');
+        match result {
+            Ok((outcome, holds)) => {
+                b.extend_from_slice(b"\"outcome\":\"");
+                b.extend_from_slice(outcome.as_str().as_bytes());
+                b.extend_from_slice(b"\",\"criteria\":{");
+                for (i, (key, &h)) in self.keys.iter().zip(holds).enumerate() {
+                    if i > 0 {
+                        b.push(b',');
+                    }
+                    b.extend_from_slice(key);
+                    b.extend_from_slice(tri_json(h));
+                }
+                b.extend_from_slice(b"}}\n");
+            }
+            Err(msg) => {
+                b.extend_from_slice(b"\"outcome\":\"error\",\"error\":");
+                serde_json::to_writer(&mut *b, msg).map_err(|e| write_err(e.into()))?;
+                b.extend_from_slice(b"}\n");
+            }
+        }
+        self.spill()
+    }
+
+    pub(super) fn flush(&mut self) -> Result<(), AppError> {
+        self.out.write_all(&self.buf).map_err(write_err)?;
+        self.buf.clear();
+        self.out.flush().map_err(write_err)
     }
 }
 
@@ -228,11 +320,10 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    /// Writes the header; from now on every row has a case-id field exactly
-    /// when `with_id`.
-    pub(super) fn header(&mut self, with_id: bool) -> Result<(), AppError> {
+    /// A recorder for rows of a file whose header is written already.
+    pub(super) const fn with_id(mut self, with_id: bool) -> Self {
         self.with_id = with_id;
-        self.rows.header(self.rs, with_id)
+        self
     }
 
     fn id<'i>(&self, id: Option<&'i str>) -> Option<Option<&'i str>> {
