@@ -111,9 +111,35 @@ pub enum RawValue {
     List(Vec<String>),
 }
 
+/// An answer as written, borrowed from where it was read (a JSON line),
+/// so that checking it allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RawRef<'a> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(&'a str),
+    List(&'a [&'a str]),
+}
+
 /// Checks one written answer against its question.
 pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
-    if let RawValue::Text(t) = raw
+    match raw {
+        RawValue::Null => parse_raw(q, RawRef::Null),
+        RawValue::Bool(b) => parse_raw(q, RawRef::Bool(*b)),
+        RawValue::Number(n) => parse_raw(q, RawRef::Number(*n)),
+        RawValue::Text(t) => parse_raw(q, RawRef::Text(t)),
+        RawValue::List(items) => {
+            let items: Vec<&str> = items.iter().map(String::as_str).collect();
+            parse_raw(q, RawRef::List(&items))
+        }
+    }
+}
+
+/// Checks one written answer, borrowed, against its question: the one
+/// check behind every typed format.
+pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, String> {
+    if let RawRef::Text(t) = raw
         && t == UNKNOWN_WORD
     {
         return if q.allow_unknown {
@@ -122,23 +148,23 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
             Err("this question must be answered; `unknown` is not accepted".into())
         };
     }
-    if *raw == RawValue::Null {
+    if raw == RawRef::Null {
         return Ok(Answer::Unanswered);
     }
     match (&q.kind, raw) {
-        (QuestionKind::YesNo, RawValue::Bool(b)) => Ok(if *b { Answer::Yes } else { Answer::No }),
-        (QuestionKind::YesNo, RawValue::Text(t)) => yes_no(t)
+        (QuestionKind::YesNo, RawRef::Bool(b)) => Ok(if b { Answer::Yes } else { Answer::No }),
+        (QuestionKind::YesNo, RawRef::Text(t)) => yes_no(t)
             .ok_or_else(|| format!("expected yes, no or unknown, found '{}'", t.escape_debug())),
-        (QuestionKind::Number(spec), RawValue::Number(v)) => match spec.check(*v) {
-            None => Ok(Answer::Number(*v)),
+        (QuestionKind::Number(spec), RawRef::Number(v)) => match spec.check(v) {
+            None => Ok(Answer::Number(v)),
             Some(why) => Err(why),
         },
         // `75%` is text in every typed format; for a question in percent it
         // is read like a typed cell.
-        (QuestionKind::Number(spec), RawValue::Text(t)) if percent_number(spec, t) != t => {
+        (QuestionKind::Number(spec), RawRef::Text(t)) if percent_number(spec, t) != t => {
             parse_text(q, t)
         }
-        (QuestionKind::Number(_), RawValue::Text(t)) => Err(format!(
+        (QuestionKind::Number(_), RawRef::Text(t)) => Err(format!(
             "expected a number, found the text '{}'{}",
             t.escape_debug(),
             if t.trim().parse::<f64>().is_ok() {
@@ -147,10 +173,10 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
                 ""
             }
         )),
-        (QuestionKind::SingleChoice(opts), RawValue::Text(t)) => {
+        (QuestionKind::SingleChoice(opts), RawRef::Text(t)) => {
             find_option(opts, t).map(Answer::Choice)
         }
-        (QuestionKind::MultipleChoice(opts), RawValue::List(items)) => {
+        (QuestionKind::MultipleChoice(opts), RawRef::List(items)) => {
             let mut bits = 0u64;
             for item in items {
                 let i = find_option(opts, item)?;
@@ -158,17 +184,21 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
             }
             Ok(Answer::Multi(bits))
         }
-        (QuestionKind::MultipleChoice(opts), RawValue::Text(t)) => {
+        (QuestionKind::MultipleChoice(opts), RawRef::Text(t)) => {
             let i = find_option(opts, t)?;
             Err(format!(
                 "expected a list of options, write [{}]",
                 opts[i as usize].id
             ))
         }
-        (QuestionKind::SingleChoice(_), RawValue::List(_)) => {
+        (QuestionKind::SingleChoice(_), RawRef::List(_)) => {
             Err("expected one option, found a list (this question takes a single choice)".into())
         }
-        (kind, raw) => Err(format!("expected {}, found {}", expected(kind), found(raw))),
+        (kind, raw) => Err(format!(
+            "expected {}, found {}",
+            expected(kind),
+            found(&raw)
+        )),
     }
 }
 
@@ -277,13 +307,13 @@ fn expected(kind: &QuestionKind) -> &'static str {
     }
 }
 
-fn found(raw: &RawValue) -> String {
+fn found(raw: &RawRef<'_>) -> String {
     match raw {
-        RawValue::Null => "nothing".into(),
-        RawValue::Bool(b) => format!("{b}"),
-        RawValue::Number(n) => format!("the number {}", fmt_num(*n)),
-        RawValue::Text(t) => format!("'{}'", t.escape_debug()),
-        RawValue::List(_) => "a list".into(),
+        RawRef::Null => "nothing".into(),
+        RawRef::Bool(b) => format!("{b}"),
+        RawRef::Number(n) => format!("the number {}", fmt_num(*n)),
+        RawRef::Text(t) => format!("'{}'", t.escape_debug()),
+        RawRef::List(_) => "a list".into(),
     }
 }
 

@@ -282,9 +282,13 @@ impl RuleSet {
     /// earlier questions, so its value on the answers after skip logic is
     /// the value skip logic saw.
     pub fn skipped(&self, id: NodeId, answers: &[Answer]) -> bool {
-        self.node(id)
-            .question()
-            .is_some_and(|q| self.would_ask(q, answers) == Tri::False)
+        // A question with an answer left after skip logic was asked; only an
+        // unanswered one with skip logic needs its condition evaluated.
+        self.node(id).question().is_some_and(|q| {
+            answers.get(q) == Some(&Answer::Unanswered)
+                && self.questions[q].ask_when.is_some()
+                && self.would_ask(q, answers) == Tri::False
+        })
     }
 
     /// The questions whose answers decided a criterion's value: for a false

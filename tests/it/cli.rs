@@ -916,3 +916,38 @@ fn teach_with_answers_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot be used with '--teach'"));
 }
+
+/// `--strict` to standard output keeps the rows before the bad one, in
+/// order, with one thread or several (rows are formatted in blocks).
+#[test]
+fn batch_strict_to_stdout_keeps_the_rows_before_the_bad_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut csv = String::from("case_id,flag,excl,done,pct,side\n");
+    for i in 0..5000 {
+        csv.push_str(&format!("c{i},no,no,yes,80,left\n"));
+    }
+    csv.push_str("bad,no,no,yes,150,left\nafter,no,no,yes,80,left\n");
+    let input = write_temp(dir.path(), "cases.csv", &csv);
+    for threads in ["1", "2", "3"] {
+        let o = run(&[
+            "batch",
+            &input,
+            "-r",
+            &fixture("mini.yaml"),
+            "--strict",
+            "-j",
+            threads,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{threads}");
+        let out = stdout(&o);
+        assert_eq!(out.lines().count(), 5001, "{threads}: header and 5000 rows");
+        assert!(
+            out.lines()
+                .last()
+                .unwrap_or("")
+                .starts_with("c4999,5001,met"),
+            "{threads}"
+        );
+        assert!(!out.contains("after"), "{threads}");
+    }
+}

@@ -9,7 +9,10 @@ use std::fmt;
 use std::io::{Read, Write};
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
 
 use super::pipeline::{self, BadRow, Output, ReadFailure, Worker};
 use super::rows::{Recorder, RowWriter};
@@ -17,7 +20,9 @@ use super::{DEFAULT_ID_COLUMNS, Run, Tally, split};
 use crate::cli::exit::AppError;
 use crate::cli::request::BatchFormat;
 use crate::diagnostics::{inert, suggest};
-use crate::engine::{Answer, RawValue, RuleSet, parse_value};
+use crate::engine::answer::{RawRef, parse_raw};
+use crate::engine::ruleset::Question;
+use crate::engine::{Answer, RuleSet};
 
 pub(super) fn run(
     run: Run<'_, '_>,
@@ -35,6 +40,7 @@ pub(super) fn run(
                 format: args.format,
                 strict: args.strict,
                 seen: vec![false; rs.questions.len()],
+                order: KeyOrder::new(rs),
             }) as Box<dyn Worker>
         })
         .collect();
@@ -59,6 +65,7 @@ struct JsonlWorker<'a> {
     format: BatchFormat,
     strict: bool,
     seen: Vec<bool>,
+    order: KeyOrder<'a>,
 }
 
 impl Worker for JsonlWorker<'_> {
@@ -86,7 +93,9 @@ impl Worker for JsonlWorker<'_> {
             )
             .with_id(true);
             let r = self.rows(&mut rec, bytes, first_line);
-            r.and_then(|()| rec.rows.flush())
+            // Rows before a --strict stop are kept, as a single pass would write them.
+            let flushed = rec.rows.flush();
+            r.and(flushed)
         };
         Output {
             bytes: out,
@@ -105,19 +114,10 @@ impl JsonlWorker<'_> {
         bytes: &[u8],
         first_line: u64,
     ) -> Result<(), AppError> {
-        let lines = bytes.split(|&b| b == b'\n');
-        let mut line = first_line;
-        // The block ends with a line break, which leaves an empty last
-        // piece: not a line of its own.
-        let count = split::line_breaks(bytes);
-        let mut index = 0u64;
-        for raw in lines {
-            if index == count && raw.is_empty() {
-                break;
-            }
-            let this = line;
-            line += 1;
-            index += 1;
+        // A block ending with a line break leaves an empty last piece: not
+        // a line of its own.
+        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        for (this, raw) in (first_line..).zip(bytes.split(|&b| b == b'\n')) {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let Ok(text) = std::str::from_utf8(raw) else {
                 rec.bad(None, this, "not valid UTF-8 text")?;
@@ -132,6 +132,7 @@ impl JsonlWorker<'_> {
                 self.id_field,
                 &mut rec.buf.answers,
                 &mut self.seen,
+                &mut self.order,
             );
             match row.error {
                 None => rec.screened(row.id.as_deref(), this)?,
@@ -144,21 +145,22 @@ impl JsonlWorker<'_> {
 
 /// One line bound: its case id (if any) and its first problem (if any).
 #[derive(Debug, Default)]
-struct Row {
-    id: Option<String>,
+struct Row<'t> {
+    id: Option<Cow<'t, str>>,
     error: Option<String>,
 }
 
 /// Binds one JSON object (question id -> value) into `answers`. JSON
 /// `true`/`false` stand for yes/no. The whole line is read even after a
 /// problem, so a bad row still reports its case id.
-fn bind_line(
+fn bind_line<'t>(
     rs: &RuleSet,
-    text: &str,
+    text: &'t str,
     id_field: Option<&str>,
     answers: &mut [Answer],
     seen: &mut [bool],
-) -> Row {
+    order: &mut KeyOrder<'_>,
+) -> Row<'t> {
     answers.fill(Answer::Unanswered);
     seen.fill(false);
     let mut row = Row::default();
@@ -169,6 +171,7 @@ fn bind_line(
         answers,
         seen,
         row: &mut row,
+        order,
     };
     let parsed = de.deserialize_map(visitor).and_then(|()| de.end());
     if let Err(e) = parsed {
@@ -182,15 +185,54 @@ fn bind_line(
     row
 }
 
-struct LineVisitor<'a> {
+struct LineVisitor<'a, 'de, 'r> {
     rs: &'a RuleSet,
     id_field: Option<&'a str>,
     answers: &'a mut [Answer],
     seen: &'a mut [bool],
-    row: &'a mut Row,
+    row: &'a mut Row<'de>,
+    order: &'a mut KeyOrder<'r>,
 }
 
-impl LineVisitor<'_> {
+/// The question each key position held in earlier lines: the lines of a
+/// file usually list their keys in one order, so a key is first compared
+/// with the question it was last time (one comparison) before the index of
+/// question ids (a fast hash) is asked.
+#[derive(Debug)]
+struct KeyOrder<'r> {
+    at: Vec<Option<usize>>,
+    index: FxHashMap<&'r str, usize>,
+}
+
+impl<'r> KeyOrder<'r> {
+    fn new(rs: &'r RuleSet) -> Self {
+        KeyOrder {
+            at: Vec::new(),
+            index: rs
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (q.id.as_str(), i))
+                .collect(),
+        }
+    }
+
+    fn lookup(&mut self, rs: &RuleSet, position: usize, key: &str) -> Option<usize> {
+        if let Some(Some(qi)) = self.at.get(position)
+            && rs.questions[*qi].id == key
+        {
+            return Some(*qi);
+        }
+        let qi = *self.index.get(key)?;
+        if self.at.len() <= position {
+            self.at.resize(position + 1, None);
+        }
+        self.at[position] = Some(qi);
+        Some(qi)
+    }
+}
+
+impl LineVisitor<'_, '_, '_> {
     fn is_id(&self, key: &str) -> bool {
         match self.id_field {
             Some(f) => key == f,
@@ -203,7 +245,7 @@ impl LineVisitor<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for LineVisitor<'_> {
+impl<'de> Visitor<'de> for LineVisitor<'_, 'de, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -212,16 +254,18 @@ impl<'de> Visitor<'de> for LineVisitor<'_> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let mut id_seen = false;
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+        let mut position = 0;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            position += 1;
             if self.is_id(&key) {
-                let id: IdValue = map.next_value()?;
+                let id: IdValue<'de> = map.next_value()?;
                 if std::mem::replace(&mut id_seen, true) {
                     self.fail(format!("the key '{}' appears twice", inert(&key)));
                 }
                 self.row.id = Some(id.0);
                 continue;
             }
-            let Some(qi) = self.rs.question_idx(&key) else {
+            let Some(qi) = self.order.lookup(self.rs, position, &key) else {
                 if self.rs.retired(&key).is_some() {
                     // An earlier version's question: not used (README,
                     // "Retired questions"); the CSV path notes it once.
@@ -241,12 +285,9 @@ impl<'de> Visitor<'de> for LineVisitor<'_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            let raw = map.next_value_seed(RawSeed)?;
-            match raw {
-                Ok(raw) => match parse_value(&self.rs.questions[qi], &raw) {
-                    Ok(a) => self.answers[qi] = a,
-                    Err(msg) => self.fail(format!("{key}: {msg}")),
-                },
+            let question = &self.rs.questions[qi];
+            match map.next_value_seed(AnswerSeed { question })? {
+                Ok(a) => self.answers[qi] = a,
                 Err(msg) => self.fail(format!("{key}: {msg}")),
             }
         }
@@ -254,43 +295,193 @@ impl<'de> Visitor<'de> for LineVisitor<'_> {
     }
 }
 
-/// A case id: a string, or any other JSON value as written.
-struct IdValue(String);
+/// A case id: a string (borrowed from the line when it can be), or any
+/// other JSON value as written (`7`, `true`, `[1,2]`), as `Value` prints it.
+struct IdValue<'de>(Cow<'de, str>);
 
-impl<'de> de::Deserialize<'de> for IdValue {
+impl<'de> de::Deserialize<'de> for IdValue<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        Ok(IdValue(match v {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        }))
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = IdValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a case id")
+            }
+            fn visit_borrowed_str<E>(self, t: &'de str) -> Result<Self::Value, E> {
+                Ok(IdValue(Cow::Borrowed(t)))
+            }
+            fn visit_str<E>(self, t: &str) -> Result<Self::Value, E> {
+                Ok(IdValue(Cow::Owned(t.to_string())))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(IdValue(Cow::Borrowed("null")))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+                Ok(IdValue(Cow::Owned(serde_json::Value::from(b).to_string())))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+                Ok(IdValue(Cow::Owned(serde_json::Value::from(n).to_string())))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+                Ok(IdValue(Cow::Owned(serde_json::Value::from(n).to_string())))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+                Ok(IdValue(Cow::Owned(serde_json::Value::from(n).to_string())))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(IdValue(Cow::Owned(v.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(IdValue(Cow::Owned(match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                })))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
-/// An answer value; a wrong shape (an object, a list of non-strings) is a
-/// problem of this row, not a parse error of the line.
-struct RawSeed;
+/// Reads one answer straight into the engine's check, borrowing strings
+/// from the line: no `serde_json::Value`, no allocation for a well-formed
+/// answer. JSON `true` / `false` are yes / no, numbers are numbers, a string
+/// is text and an array of strings a list, exactly as [`RawValue`] would
+/// hold them.
+struct AnswerSeed<'q> {
+    question: &'q Question,
+}
 
-impl<'de> DeserializeSeed<'de> for RawSeed {
-    type Value = Result<RawValue, String>;
+impl<'de> DeserializeSeed<'de> for AnswerSeed<'_> {
+    type Value = Result<Answer, String>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        Ok(match v {
-            serde_json::Value::Null => Ok(RawValue::Null),
-            serde_json::Value::Bool(b) => Ok(RawValue::Bool(b)),
-            serde_json::Value::Number(n) => Ok(RawValue::Number(n.as_f64().unwrap_or(f64::NAN))),
-            serde_json::Value::String(s) => Ok(RawValue::Text(s)),
-            serde_json::Value::Array(items) => items
-                .into_iter()
-                .map(|item| match item {
-                    serde_json::Value::String(s) => Ok(s),
-                    _ => Err("expected a list of option ids".to_string()),
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(RawValue::List),
-            serde_json::Value::Object(_) => Err("expected an answer, found an object".into()),
-        })
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnswerSeed<'_> {
+    type Value = Result<Answer, String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an answer")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(parse_raw(self.question, RawRef::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(parse_raw(self.question, RawRef::Null))
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(parse_raw(self.question, RawRef::Bool(b)))
+    }
+
+    // The conversions are serde_json's own `Number::as_f64`.
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(parse_raw(self.question, RawRef::Number(n as f64)))
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(parse_raw(self.question, RawRef::Number(n as f64)))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+        Ok(parse_raw(self.question, RawRef::Number(n)))
+    }
+
+    fn visit_str<E>(self, t: &str) -> Result<Self::Value, E> {
+        Ok(parse_raw(self.question, RawRef::Text(t)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items: Vec<Cow<'de, str>> = Vec::new();
+        let mut all_text = true;
+        while let Some(item) = seq.next_element::<Item<'de>>()? {
+            match item.0 {
+                Some(t) => items.push(t),
+                None => all_text = false,
+            }
+        }
+        if !all_text {
+            return Ok(Err("expected a list of option ids".to_string()));
+        }
+        let refs: Vec<&str> = items.iter().map(|c| c.as_ref()).collect();
+        Ok(parse_raw(self.question, RawRef::List(&refs)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // With serde_json's `arbitrary_precision` feature (which another
+        // crate in the build may switch on), a number arrives as a map with
+        // one private key holding its text: read it as `Value` would.
+        if let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == NUMBER_TOKEN {
+                let text: Cow<'de, str> = map.next_value()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                let n = text
+                    .parse::<serde_json::Number>()
+                    .ok()
+                    .and_then(|n| n.as_f64())
+                    .unwrap_or(f64::NAN);
+                return Ok(parse_raw(self.question, RawRef::Number(n)));
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Err("expected an answer, found an object".into()))
+    }
+}
+
+/// The key serde_json gives a number under `arbitrary_precision`.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// One element of a list: its text, or `None` if it is not a string.
+struct Item<'de>(Option<Cow<'de, str>>);
+
+impl<'de> Deserialize<'de> for Item<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Item<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an option id")
+            }
+            fn visit_borrowed_str<E>(self, t: &'de str) -> Result<Self::Value, E> {
+                Ok(Item(Some(Cow::Borrowed(t))))
+            }
+            fn visit_str<E>(self, t: &str) -> Result<Self::Value, E> {
+                Ok(Item(Some(Cow::Owned(t.to_string()))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Item(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Item(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Item(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Item(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Item(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Item(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Item(None))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -298,6 +489,7 @@ impl<'de> DeserializeSeed<'de> for RawSeed {
 mod tests {
     use super::*;
     use crate::compile::catalog;
+    use proptest::prelude::*;
 
     fn mini() -> RuleSet {
         catalog::compile_text("mini", include_str!("../../../tests/fixtures/mini.yaml"))
@@ -305,11 +497,76 @@ mod tests {
             .rules
     }
 
-    fn bind(text: &str) -> Row {
+    /// A bound line's id and problem.
+    #[derive(Debug)]
+    struct Bound {
+        id: Option<String>,
+        error: Option<String>,
+    }
+
+    fn bind(text: &str) -> Bound {
         let rs = mini();
         let mut answers = vec![Answer::Unanswered; rs.questions.len()];
         let mut seen = vec![false; rs.questions.len()];
-        bind_line(&rs, text, None, &mut answers, &mut seen)
+        let row = bind_line(
+            &rs,
+            text,
+            None,
+            &mut answers,
+            &mut seen,
+            &mut KeyOrder::new(&rs),
+        );
+        Bound {
+            id: row.id.map(Cow::into_owned),
+            error: row.error,
+        }
+    }
+
+    /// What the earlier reader made of a JSON value: through `Value`.
+    fn through_value(v: &serde_json::Value) -> Result<crate::engine::RawValue, String> {
+        use crate::engine::RawValue;
+        use serde_json::Value;
+        Ok(match v {
+            Value::Null => RawValue::Null,
+            Value::Bool(b) => RawValue::Bool(*b),
+            Value::Number(n) => RawValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Value::String(s) => RawValue::Text(s.clone()),
+            Value::Array(items) => RawValue::List(
+                items
+                    .iter()
+                    .map(|i| match i {
+                        Value::String(s) => Ok(s.clone()),
+                        _ => Err("expected a list of option ids".to_string()),
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(_) => return Err("expected an answer, found an object".into()),
+        })
+    }
+
+    proptest! {
+        /// The borrowing reader gives every question the answer (or the
+        /// message) that reading through `serde_json::Value` gave.
+        #[test]
+        fn answers_read_as_through_value(qi in 0usize..40, text in prop_oneof![
+            prop::sample::select(vec![
+                "null", "true", "false", "0", "75", "75.5", "1e1", "-3", "1e400", "\"yes\"", "\"no\"",
+                "\"unknown\"", "\"75%\"", "\"posterior_si\"", "\"lumbar\"", "[]", "[\"medication\"]",
+                "[\"medication\", 3]", "[\"bracing\", \"bracing\"]", "{}", "{\"a\": 1}", "\"y\\u0065s\"",
+                "[[1], {\"b\": 2}]", "18446744073709551615", "-9223372036854775808",
+            ]).prop_map(String::from),
+            "-?[0-9]{1,20}(\\.[0-9]{1,5})?",
+        ]) {
+            let rs = catalog::load("nass-2015").expect("bundled").rules;
+            let q = &rs.questions[qi % rs.questions.len()];
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                return Ok(());
+            };
+            let before = through_value(&value).and_then(|raw| crate::engine::parse_value(q, &raw));
+            let mut de = serde_json::Deserializer::from_str(&text);
+            let now = AnswerSeed { question: q }.deserialize(&mut de).expect("reads");
+            prop_assert_eq!(now, before, "{}", text);
+        }
     }
 
     #[test]
