@@ -62,8 +62,8 @@ pub enum Command {
     Schema,
     /// Print shell completions.
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
-    Man,
+    /// Print a man page (roff): the program's, or a subcommand's; --dir writes them all.
+    Man(ManArgs),
     /// Run rule sets' vignettes (teaching cases with expected results) and report coverage.
     Test(TestArgs),
 }
@@ -249,6 +249,17 @@ pub struct RunArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (default: the program's).
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+
+    /// Write every page (sij-screen.1, sij-screen-run.1, ...) into DIR instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

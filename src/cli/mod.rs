@@ -88,7 +88,7 @@ pub fn run(settings: &Settings, request: Request) -> Result<Exit, AppError> {
         Request::Export { rules, what } => c::export::run(&rules, what),
         Request::Schema => c::schema::run(),
         Request::Completions { shell } => c::completions::run(shell),
-        Request::Man => c::man::run(),
+        Request::Man { subcommand, dir } => c::man::run(subcommand.as_deref(), dir.as_deref()),
         Request::Test(r) => c::test::run(&r),
     }
 }

@@ -65,16 +65,31 @@ pub struct TestRequest {
 #[derive(Debug, Clone)]
 pub enum Request {
     Run(RunRequest),
-    Validate { files: Vec<String> },
+    Validate {
+        files: Vec<String>,
+    },
     Rules,
     Batch(BatchRequest),
     Compare(CompareRequest),
-    Explain { rules: String },
-    Graph { rules: String, format: GraphFormat },
-    Export { rules: String, what: ExportKind },
+    Explain {
+        rules: String,
+    },
+    Graph {
+        rules: String,
+        format: GraphFormat,
+    },
+    Export {
+        rules: String,
+        what: ExportKind,
+    },
     Schema,
-    Completions { shell: clap_complete::Shell },
-    Man,
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    Man {
+        subcommand: Option<String>,
+        dir: Option<PathBuf>,
+    },
     Test(TestRequest),
 }
 
@@ -140,7 +155,10 @@ pub fn from_cli(cli: Cli) -> (Settings, Request) {
         },
         Some(Command::Schema) => Request::Schema,
         Some(Command::Completions(a)) => Request::Completions { shell: a.shell },
-        Some(Command::Man) => Request::Man,
+        Some(Command::Man(a)) => Request::Man {
+            subcommand: a.subcommand,
+            dir: a.dir,
+        },
         Some(Command::Test(a)) => Request::Test(TestRequest {
             rule_sets: a.rule_sets,
             vignettes: a.vignettes,

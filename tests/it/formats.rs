@@ -212,13 +212,21 @@ fn graphs_in_mermaid_and_dot() {
     let d = ok(&["graph", "--format", "dot", "--rules", "evicore-cmm-611"]);
     assert!(d.starts_with("// evicore-cmm-611 v2.0.0"));
     assert!(d.contains("digraph \"evicore-cmm-611\""));
-    // Graphviz, where installed, must accept it.
-    if let Ok(mut child) = Command::new("dot")
+    // Graphviz must accept it: CI installs it; run locally without it, the
+    // check says what it skipped.
+    let spawned = Command::new("dot")
         .arg("-Tsvg")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .spawn()
-    {
+        .spawn();
+    if spawned.is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Graphviz (dot) is missing under CI: .ci/run installs it"
+        );
+        eprintln!("SKIPPED: Graphviz check of the DOT output (dot is not installed)");
+    }
+    if let Ok(mut child) = spawned {
         use std::io::Write as _;
         child
             .stdin
@@ -365,5 +373,110 @@ fn completions_and_man_page() {
         "{}",
         &man[..man.len().min(200)]
     );
-    assert!(man.contains("Exit codes"));
+    assert!(man.contains(".SH \"EXIT STATUS\""));
+}
+
+/// Every page, the program's and each subcommand's, is clean under
+/// `mandoc -T lint` (style warnings included). CI installs mandoc; run
+/// locally without it, the test says what it skipped.
+#[test]
+fn man_pages_for_every_subcommand_pass_mandoc_lint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(&["man", "--dir", &dir.path().display().to_string()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 13, "{pages:?}");
+    assert!(pages.iter().any(|p| p.ends_with("sij-screen-run.1")));
+    if Command::new("mandoc").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mandoc is missing under CI: .ci/run installs it"
+        );
+        eprintln!("SKIPPED: mandoc -T lint (mandoc is not installed)");
+        return;
+    }
+    for page in &pages {
+        let o = Command::new("mandoc")
+            .args(["-T", "lint", "-W", "style"])
+            .arg(page)
+            .output()
+            .expect("mandoc runs");
+        assert!(
+            o.status.success() && o.stdout.is_empty() && o.stderr.is_empty(),
+            "{}: {}{}",
+            page.display(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+/// Completion in a real bash: past the subcommand (the hyphenated-name bug
+/// of the generated script), values of an option, and `--rules` offering
+/// the bundled ids.
+#[test]
+fn bash_completion_works_past_the_subcommand() {
+    let script = ok(&["completions", "bash"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("sij-screen.bash");
+    std::fs::write(&path, script).expect("write");
+    let probe = format!(
+        r#"source '{}'
+complete -p sij-screen
+ask() {{ COMP_WORDS=("$@"); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); _sij__screen sij-screen "${{COMP_WORDS[-1]}}" "${{COMP_WORDS[-2]}}"; echo "$1 ${{COMP_WORDS[*]:1}}=> ${{COMPREPLY[*]}}"; }}
+ask sij-screen export ""
+ask sij-screen run --format ""
+ask sij-screen run --rules ev
+ask sij-screen batch -r insite
+ask sij-screen graph --format ""
+"#,
+        path.display()
+    );
+    let o = Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &probe])
+        .current_dir(dir.path())
+        .output()
+        .expect("bash runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("-F _sij__screen sij-screen"), "{out}");
+    let line = |start: &str| {
+        out.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("sij-screen export").contains("fhir-questionnaire"),
+        "{out}"
+    );
+    assert!(
+        line("sij-screen run --format").contains("markdown html"),
+        "{out}"
+    );
+    assert!(
+        line("sij-screen run --rules ev").ends_with("=> evicore-cmm-611"),
+        "{out}"
+    );
+    assert!(
+        line("sij-screen batch -r insite").contains("insite-sifi-2016"),
+        "{out}"
+    );
+    assert!(
+        line("sij-screen graph --format").contains("mermaid"),
+        "{out}"
+    );
 }
