@@ -218,7 +218,7 @@ mod tests {
         assert!(
             page(Some("run"))
                 .expect("run")
-                .contains(".TH sij-screen-run 1")
+                .contains(".TH SIJ-SCREEN-RUN 1 2026-11-22")
         );
         assert!(page(Some("nope")).is_err());
     }
