@@ -77,6 +77,88 @@ fn text(rs: &RuleSet, id: NodeId, nested: bool) -> String {
     }
 }
 
+/// The whole condition under `id` in words for a reader who does not know
+/// the ids: questions by their few words, options by their labels, numbers
+/// with their units ("'Nicotine use' is not 'Never used nicotine'",
+/// "'Relief after block 1' is at least 75%").
+pub fn words(rs: &RuleSet, id: NodeId) -> String {
+    phrase(rs, id, false)
+}
+
+fn phrase(rs: &RuleSet, id: NodeId, nested: bool) -> String {
+    let q = |i: usize| format!("'{}'", rs.questions[i].short);
+    let opt =
+        |i: usize, o: u16| format!("'{}'", rs.questions[i].kind.options()[usize::from(o)].label);
+    let num = |i: usize, v: f64| match &rs.questions[i].kind {
+        crate::engine::QuestionKind::Number(spec) => match spec.unit.as_deref() {
+            Some("percent" | "%") => format!("{}%", fmt_num(v)),
+            Some(u) => format!("{} {u}", fmt_num(v)),
+            None => fmt_num(v),
+        },
+        _ => fmt_num(v),
+    };
+    let join = |r, word: &str| {
+        let parts: Vec<String> = rs
+            .children_of(r)
+            .iter()
+            .map(|&k| phrase(rs, k, true))
+            .collect();
+        let s = parts.join(word);
+        if nested && parts.len() > 1 {
+            format!("({s})")
+        } else {
+            s
+        }
+    };
+    let cmp = |op: crate::engine::CmpOp| match op {
+        crate::engine::CmpOp::Ge => "is at least",
+        crate::engine::CmpOp::Gt => "is more than",
+        crate::engine::CmpOp::Le => "is at most",
+        crate::engine::CmpOp::Lt => "is less than",
+        crate::engine::CmpOp::Eq => "is",
+        crate::engine::CmpOp::Ne => "is not",
+    };
+    match rs.node(id) {
+        Node::All(r) => join(r, " and "),
+        Node::Any(r) => join(r, " or "),
+        Node::Not(k) => match rs.node(k) {
+            Node::Yes(i) => format!("{} is not yes", q(i)),
+            Node::No(i) => format!("{} is not no", q(i)),
+            Node::Known(i) => format!("{} is unanswered or unknown", q(i)),
+            Node::Equals(i, o) => format!("{} is not {}", q(i), opt(i, o)),
+            Node::Includes(i, o) => format!("{} does not include {}", q(i), opt(i, o)),
+            _ => format!("not {}", phrase(rs, k, true)),
+        },
+        Node::AtLeast {
+            n,
+            of,
+            skipped_not_met,
+        } => {
+            let parts: Vec<String> = rs
+                .children_of(of)
+                .iter()
+                .map(|&k| phrase(rs, k, true))
+                .collect();
+            let skipped = if skipped_not_met {
+                " (a skipped one counts as not met)"
+            } else {
+                ""
+            };
+            format!("at least {n} of: {}{skipped}", parts.join("; "))
+        }
+        Node::Yes(i) => format!("{} is yes", q(i)),
+        Node::No(i) => format!("{} is no", q(i)),
+        Node::Known(i) => format!("{} is answered", q(i)),
+        Node::Equals(i, o) => format!("{} is {}", q(i), opt(i, o)),
+        Node::Includes(i, o) => format!("{} includes {}", q(i), opt(i, o)),
+        Node::Compare(i, op, v) => format!("{} {} {}", q(i), cmp(op), num(i, v)),
+        Node::Count(i, op, v) => {
+            format!("the number ticked in {} {} {}", q(i), cmp(op), fmt_num(v))
+        }
+        Node::Criterion(c) => format!("'{}' holds", rs.criteria[c].label),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +190,18 @@ mod tests {
         assert!(
             condition(&rs, c("provocation_cluster"))
                 .ends_with("faber_test = yes; a skipped item counts as not met)")
+        );
+        assert_eq!(
+            words(&rs, c("diagnostic_blocks")),
+            "'Diagnostic blocks done' is at least 2 and 'Relief after block 1' is at least 75% and 'Relief after block 2' is at least 75%"
+        );
+        let ev = catalog::load("evicore-cmm-611").expect("bundled").rules;
+        let cotinine = ev.questions[ev.question_idx("cotinine_ng_ml").expect("q")]
+            .ask_when
+            .expect("skip logic");
+        assert_eq!(
+            words(&ev, cotinine),
+            "'Nicotine use' is unanswered or unknown or 'Nicotine use' is not 'Never used nicotine'"
         );
     }
 }

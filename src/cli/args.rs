@@ -90,6 +90,18 @@ impl RulesArg {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub rules: RulesArg,
+
+    /// text for the terminal; markdown or html for a handout (the HTML is
+    /// self-contained and prints on A4 or Letter).
+    #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Args)]

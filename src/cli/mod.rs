@@ -83,7 +83,7 @@ pub fn run(settings: &Settings, request: Request) -> Result<Exit, AppError> {
         Request::Rules => c::rules::run(),
         Request::Batch(r) => batch::run(settings, &r),
         Request::Compare(r) => c::compare::run(&r),
-        Request::Explain { rules } => c::explain::run(&rules),
+        Request::Explain { rules, format } => c::explain::run(&rules, format),
         Request::Graph { rules, format } => c::graph::run(&rules, format),
         Request::Export { rules, what } => c::export::run(&rules, what),
         Request::Schema => c::schema::run(),

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::args::{self, Cli, Command};
+use super::args::{self, Cli, Command, ExplainFormat};
 pub use super::args::{BatchFormat, ColorWhen, ExportKind, Format, GraphFormat};
 use crate::diagnostics;
 
@@ -73,6 +73,7 @@ pub enum Request {
     Compare(CompareRequest),
     Explain {
         rules: String,
+        format: ExplainFormat,
     },
     Graph {
         rules: String,
@@ -144,6 +145,7 @@ pub fn from_cli(cli: Cli) -> (Settings, Request) {
         }),
         Some(Command::Explain(a)) => Request::Explain {
             rules: a.rules.or_default(),
+            format: a.format,
         },
         Some(Command::Graph(a)) => Request::Graph {
             rules: a.rules.or_default(),

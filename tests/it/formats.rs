@@ -29,18 +29,53 @@ fn explain_prints_questions_skip_logic_criteria_and_sources() {
         "{out}"
     );
     assert!(
-        out.contains("asked only when thrust_contraindicated = no"),
+        out.contains("asked only when 'Pregnancy or connective-tissue disorder' is no"),
         "{out}"
     );
     assert!(out.contains(
-        "holds when block_count >= 2 and first_block_relief_percent >= 75 and second_block_relief_percent >= 75"
-    ));
-    assert!(out.contains("[laslett2005] Laslett M"), "{out}");
+        "holds when 'Diagnostic blocks done' is at least 2 and 'Relief after block 1' is at least 75% and 'Relief after block 2' is at least 75%"
+    ), "{out}");
+    assert!(out.contains("] Laslett M"), "{out}");
+    assert!(!out.contains("shared/"), "no project-internal paths: {out}");
     let insite = ok(&["explain", "--rules", "insite-sifi-2016"]);
     assert!(
-        insite.contains("holds when block_count >= 1 and first_block_relief_percent >= 50"),
+        insite.contains("holds when 'Diagnostic blocks done' is at least 1 and 'Relief after block 1' is at least 50%"),
         "{insite}"
     );
+    // Natural wording of a negated skip rule, and no empty headings.
+    let ev = ok(&["explain", "--rules", "evicore-cmm-611"]);
+    assert!(
+        ev.contains("asked only when 'Nicotine use' is unanswered or unknown or 'Nicotine use' is not 'Never used nicotine'"),
+        "{ev}"
+    );
+    let mini = ok(&["explain", "--rules", &crate::common::fixture("ticks.yaml")]);
+    for heading in ["Red flags (", "Exclusions (", "Indications ("] {
+        if let Some(at) = mini.find(heading) {
+            let next = mini[at..].lines().nth(1).unwrap_or("");
+            assert!(next.starts_with("  "), "empty heading {heading}: {mini}");
+        }
+    }
+}
+
+/// Handouts: Markdown and a self-contained HTML page.
+#[test]
+fn explain_handouts_in_markdown_and_html() {
+    let md = ok(&["explain", "-f", "markdown"]);
+    assert!(md.starts_with("# NASS 2015"), "{md}");
+    assert!(
+        md.contains("## Criteria") && md.contains("## References\n\n1. "),
+        "{md}"
+    );
+    assert!(md.contains("**UNVERIFIED:**"), "{md}");
+    let html = ok(&["explain", "-f", "html", "-r", "bcbs-mp-555"]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("UNVERIFIED:"));
+    assert!(
+        !html.contains("<script") && !html.contains("src="),
+        "self-contained"
+    );
+    assert!(html.contains("NOT MEDICAL ADVICE"));
 }
 
 #[test]
