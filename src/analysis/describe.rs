@@ -17,6 +17,45 @@ pub fn leaves(rs: &RuleSet, id: NodeId) -> Vec<String> {
     out
 }
 
+/// The leaf nodes of a condition (single tests on one answer), in order.
+pub fn leaf_nodes(rs: &RuleSet, id: NodeId) -> Vec<NodeId> {
+    fn walk(rs: &RuleSet, id: NodeId, out: &mut Vec<NodeId>) {
+        match rs.node(id) {
+            Node::All(r) | Node::Any(r) | Node::AtLeast { of: r, .. } => {
+                for &k in rs.children_of(r) {
+                    walk(rs, k, out);
+                }
+            }
+            Node::Not(k) => walk(rs, k, out),
+            _ => out.push(id),
+        }
+    }
+    let mut out = Vec::new();
+    walk(rs, id, &mut out);
+    out
+}
+
+/// A number threshold in words: "at least 75%", "more than 6 months".
+pub fn threshold(rs: &RuleSet, q: usize, op: crate::engine::CmpOp, v: f64) -> String {
+    let n = match &rs.questions[q].kind {
+        crate::engine::QuestionKind::Number(spec) => match spec.unit.as_deref() {
+            Some("percent" | "%") => format!("{}%", fmt_num(v)),
+            Some(u) => format!("{} {u}", fmt_num(v)),
+            None => fmt_num(v),
+        },
+        _ => fmt_num(v),
+    };
+    let word = match op {
+        crate::engine::CmpOp::Ge => "at least",
+        crate::engine::CmpOp::Gt => "more than",
+        crate::engine::CmpOp::Le => "at most",
+        crate::engine::CmpOp::Lt => "less than",
+        crate::engine::CmpOp::Eq => "exactly",
+        crate::engine::CmpOp::Ne => "not",
+    };
+    format!("{word} {n}")
+}
+
 fn collect(rs: &RuleSet, id: NodeId, out: &mut Vec<String>) {
     match rs.node(id) {
         Node::All(r) | Node::Any(r) | Node::AtLeast { of: r, .. } => {

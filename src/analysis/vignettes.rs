@@ -163,6 +163,44 @@ pub fn run(rs: &RuleSet, doc: &VignetteDoc, text: &str) -> Result<Report, Vec<Di
     })
 }
 
+/// Every case's id and resolved answers (through `extends`), for screening
+/// the cases against other rule sets (`compare --vignettes`).
+pub fn case_answers(
+    rs: &RuleSet,
+    doc: &VignetteDoc,
+    text: &str,
+) -> Result<Vec<(String, Vec<Answer>)>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let answers = resolve_answers(rs, doc, text, &mut errors);
+    if !errors.is_empty() {
+        errors.sort_by_key(|d| d.span);
+        return Err(errors);
+    }
+    Ok(doc
+        .cases
+        .iter()
+        .zip(answers)
+        .filter_map(|(c, a)| a.map(|a| (c.id.value.clone(), a)))
+        .collect())
+}
+
+/// Answers written for `from`, re-read for `to` by question id (as
+/// `compare --answers` does): a question `to` does not ask is left out; an
+/// answer that does not fit `to`'s question stays unanswered.
+pub fn carry_answers(from: &RuleSet, answers: &[Answer], to: &RuleSet) -> Vec<Answer> {
+    let mut out = vec![Answer::Unanswered; to.questions.len()];
+    for (q, a) in from.questions.iter().zip(answers) {
+        let (Some(ti), Some(text)) = (to.question_idx(&q.id), a.to_yaml(q)) else {
+            continue;
+        };
+        // `[a, b]` and `[]` read back as written.
+        if let Ok(v) = crate::engine::parse_text(&to.questions[ti], &text) {
+            out[ti] = v;
+        }
+    }
+    out
+}
+
 /// Where a case stands while its `extends` chain is resolved.
 #[derive(Clone)]
 enum Resolution {

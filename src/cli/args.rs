@@ -197,6 +197,11 @@ pub struct CompareArgs {
     #[arg(long, short = 'a', value_name = "FILE")]
     pub answers: Option<PathBuf>,
 
+    /// A vignette file: every case screened against every rule set, as a
+    /// cases-by-rule-sets table of outcomes.
+    #[arg(long, value_name = "FILE", conflicts_with = "answers")]
+    pub vignettes: Option<PathBuf>,
+
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,

@@ -51,6 +51,7 @@ pub struct CompareRequest {
     /// Empty: every bundled rule set.
     pub rules: Vec<String>,
     pub answers: Option<PathBuf>,
+    pub vignettes: Option<PathBuf>,
     pub color: ColorWhen,
 }
 
@@ -139,6 +140,7 @@ pub fn from_cli(cli: Cli) -> (Settings, Request) {
             ),
         }),
         Some(Command::Compare(a)) => Request::Compare(CompareRequest {
+            vignettes: a.vignettes,
             rules: a.rules,
             answers: a.answers,
             color: a.color,

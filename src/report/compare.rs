@@ -105,22 +105,36 @@ pub fn criteria_table(a: &RuleSet, b: &RuleSet, pairs: &[Pair], style: Style) ->
         None => "-".to_string(),
     };
     let mut differing = 0;
+    let mut same: Vec<String> = Vec::new();
     for p in pairs {
         let diff = match (p.left, p.right) {
             (Some(_), None) => format!("only in {}", a.meta.id),
             (None, Some(_)) => format!("only in {}", b.meta.id),
             _ if p.combined_differently => "same tests, combined differently".to_string(),
-            _ => {
+            (Some(l), Some(r)) => {
+                // Thresholds on the same question, in plain numbers first.
+                let (lines, covered) = thresholds(a, l, b, r);
                 let mut d = String::new();
-                for x in &p.only_left {
-                    let _ = writeln!(d, "{}: {x}", a.meta.id);
+                for x in &lines {
+                    let _ = writeln!(d, "{x}");
                 }
-                for x in &p.only_right {
-                    let _ = writeln!(d, "{}: {x}", b.meta.id);
+                for x in p.only_left.iter().filter(|x| !covered.contains(x)) {
+                    let _ = writeln!(d, "only {}: {x}", a.meta.id);
+                }
+                for x in p.only_right.iter().filter(|x| !covered.contains(x)) {
+                    let _ = writeln!(d, "only {}: {x}", b.meta.id);
                 }
                 d.trim_end().to_string()
             }
+            (None, None) => String::new(),
         };
+        if p.left.is_some() && p.right.is_some() && !p.differs() {
+            // The same in both: folded into one line below the table.
+            same.push(p.left.map_or_else(String::new, |l| {
+                inert_line(&a.criteria[l].label).into_owned()
+            }));
+            continue;
+        }
         if p.differs() {
             differing += 1;
         }
@@ -135,7 +149,89 @@ pub fn criteria_table(a: &RuleSet, b: &RuleSet, pairs: &[Pair], style: Style) ->
             diff_cell,
         ]);
     }
+    let folded = if same.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\nThe same in both ({}): {}.\n",
+            same.len(),
+            same.join("; ")
+        )
+    };
     format!(
-        "{t}\n\n{differing} of the rows differ. Criteria are paired by the questions they read.\n{NOT_ADVICE}\n"
+        "{t}\n{folded}\n{differing} of the criteria differ. Criteria are paired by the questions they read.\n{NOT_ADVICE}\n"
+    )
+}
+
+/// Number thresholds the two criteria set on the same question, in plain
+/// words ("'Relief after block 1': at least 75% vs at least 50%"), and the
+/// leaves (as `describe::condition` words them) these lines cover.
+fn thresholds(a: &RuleSet, l: usize, b: &RuleSet, r: usize) -> (Vec<String>, Vec<String>) {
+    use crate::engine::Node;
+    let compares =
+        |rs: &RuleSet, ci: usize| -> Vec<(String, usize, crate::engine::CmpOp, f64, String)> {
+            describe::leaf_nodes(rs, rs.criteria[ci].root)
+                .into_iter()
+                .filter_map(|n| match rs.node(n) {
+                    Node::Compare(q, op, v) => Some((
+                        rs.questions[q].id.clone(),
+                        q,
+                        op,
+                        v,
+                        describe::condition(rs, n),
+                    )),
+                    _ => None,
+                })
+                .collect()
+        };
+    let (left, right) = (compares(a, l), compares(b, r));
+    let mut lines = Vec::new();
+    let mut covered = Vec::new();
+    for (id, q, op, v, text) in &left {
+        let Some((_, rq, rop, rv, rtext)) = right.iter().find(|x| x.0 == *id) else {
+            continue;
+        };
+        if (op, v) == (rop, rv) {
+            continue;
+        }
+        lines.push(format!(
+            "'{}': {} vs {}",
+            a.questions[*q].short,
+            describe::threshold(a, *q, *op, *v),
+            describe::threshold(b, *rq, *rop, *rv)
+        ));
+        covered.push(text.clone());
+        covered.push(rtext.clone());
+    }
+    (lines, covered)
+}
+
+/// Cases down, rule sets across, each cell the outcome; the rows where the
+/// rule sets disagree are counted below.
+pub fn matrix(
+    home: &str,
+    rule_sets: &[String],
+    rows: &[(String, Vec<Outcome>)],
+    style: Style,
+) -> String {
+    let mut t = table(style);
+    let mut header = vec![format!("case (from {home})")];
+    header.extend(rule_sets.iter().cloned());
+    t.set_header(header);
+    let mut disagree = 0;
+    for (id, outcomes) in rows {
+        let differ = outcomes.windows(2).any(|w| w[0] != w[1]);
+        disagree += usize::from(differ);
+        let mut cells = vec![Cell::new(if differ {
+            format!("{} *", inert_line(id))
+        } else {
+            inert_line(id).into_owned()
+        })];
+        cells.extend(outcomes.iter().map(|o| Cell::new(o.as_str())));
+        t.add_row(cells);
+    }
+    format!(
+        "{t}\n{disagree} of {} case(s) give different outcomes under these rule sets (marked *). Answers are matched by question id; a question a rule set asks but the case does not answer is unknown.\n",
+        rows.len()
     )
 }

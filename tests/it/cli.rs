@@ -534,7 +534,10 @@ fn test_shows_a_failure_side_by_side_and_exits_1() {
     let o = run(&["test", &fixture("mini.yaml")]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("FAIL wrong"), "{out}");
+    assert!(
+        out.contains("FAIL wrong: 49% relief is under the 50% the block needs."),
+        "the failure shows the case's description: {out}"
+    );
     assert!(out.contains("| outcome | met      | not_met |"), "{out}");
     assert!(out.contains("| block   | true     | false   |"), "{out}");
     assert!(out.contains("coverage gaps"), "{out}");
@@ -617,14 +620,26 @@ fn compare_two_rule_sets_side_by_side() {
     let out = stdout(&o);
     let squashed: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        squashed.contains("nass-2015: second_block_relief_percent >= 75"),
+        squashed.contains("only nass-2015: second_block_relief_percent >= 75"),
+        "{out}"
+    );
+    // Different thresholds on one question, in plain numbers.
+    assert!(
+        squashed.contains("'Relief after block 1': at least 75% vs at least 50%"),
         "{out}"
     );
     assert!(
-        squashed.contains("insite-sifi-2016: first_block_relief_percent >= 50"),
+        squashed.contains("'Diagnostic blocks done': at least 2 vs at least 1"),
         "{out}"
     );
     assert!(squashed.contains("only in nass-2015"), "{out}");
+    // Identical criteria (the red flags) fold into one line.
+    assert!(squashed.contains("The same in both (5): Signs of cauda equina"), "{out}");
+    assert_eq!(
+        out.matches("Possible malignancy not yet excluded").count(),
+        1,
+        "{out}"
+    );
 }
 
 #[test]
@@ -950,4 +965,37 @@ fn batch_strict_to_stdout_keeps_the_rows_before_the_bad_one() {
         );
         assert!(!out.contains("after"), "{threads}");
     }
+}
+
+/// A vignette file screened against every bundled rule set: cases down,
+/// rule sets across, disagreements marked and counted.
+#[test]
+fn compare_runs_a_vignette_file_across_rule_sets() {
+    let o = bin()
+        .env("COLUMNS", "160")
+        .args(["compare", "--vignettes", "rules/nass-2015.vignettes.yaml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let row = out
+        .lines()
+        .find(|l| l.contains("meets-all-at-the-borderline"))
+        .unwrap_or_default();
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    assert_eq!(
+        cells.get(1..6),
+        Some(
+            &[
+                "meets-all-at-the-borderline *",
+                "met",
+                "incomplete",
+                "incomplete",
+                "incomplete"
+            ][..]
+        ),
+        "{out}"
+    );
+    assert!(out.contains("case(s) give different outcomes"), "{out}");
 }
