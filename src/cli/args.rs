@@ -58,8 +58,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// Export a rule set for other systems.
     Export(ExportArgs),
-    /// Print the JSON Schema (draft-07) of rule-set files, for editors.
-    Schema,
+    /// Print a JSON Schema (draft-07) for editors: of rule sets (default),
+    /// question banks, answers files or vignette files.
+    Schema(SchemaArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
     /// Print a man page (roff): the program's, or a subcommand's; --dir writes them all.
@@ -266,6 +267,13 @@ pub struct RunArgs {
     /// When to use colour.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which kind of file.
+    #[arg(value_parser = ["rule-set", "bank", "answers", "vignettes"], default_value = "rule-set")]
+    pub kind: String,
 }
 
 #[derive(Debug, Args)]

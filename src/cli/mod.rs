@@ -86,7 +86,7 @@ pub fn run(settings: &Settings, request: Request) -> Result<Exit, AppError> {
         Request::Explain { rules, format } => c::explain::run(&rules, format),
         Request::Graph { rules, format } => c::graph::run(&rules, format),
         Request::Export { rules, what } => c::export::run(&rules, what),
-        Request::Schema => c::schema::run(),
+        Request::Schema { kind } => c::schema::run(&kind),
         Request::Completions { shell } => c::completions::run(shell),
         Request::Man { subcommand, dir } => c::man::run(subcommand.as_deref(), dir.as_deref()),
         Request::Test(r) => c::test::run(&r),

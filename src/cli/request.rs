@@ -84,7 +84,9 @@ pub enum Request {
         rules: String,
         what: ExportKind,
     },
-    Schema,
+    Schema {
+        kind: String,
+    },
     Completions {
         shell: clap_complete::Shell,
     },
@@ -157,7 +159,7 @@ pub fn from_cli(cli: Cli) -> (Settings, Request) {
             rules: a.rules.or_default(),
             what: a.what,
         },
-        Some(Command::Schema) => Request::Schema,
+        Some(Command::Schema(a)) => Request::Schema { kind: a.kind },
         Some(Command::Completions(a)) => Request::Completions { shell: a.shell },
         Some(Command::Man(a)) => Request::Man {
             subcommand: a.subcommand,

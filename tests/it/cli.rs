@@ -634,7 +634,10 @@ fn compare_two_rule_sets_side_by_side() {
     );
     assert!(squashed.contains("only in nass-2015"), "{out}");
     // Identical criteria (the red flags) fold into one line.
-    assert!(squashed.contains("The same in both (5): Signs of cauda equina"), "{out}");
+    assert!(
+        squashed.contains("The same in both (5): Signs of cauda equina"),
+        "{out}"
+    );
     assert_eq!(
         out.matches("Possible malignancy not yet excluded").count(),
         1,

@@ -515,3 +515,104 @@ ask sij-screen graph --format ""
         "{out}"
     );
 }
+
+/// The schemas in the tools an author would use: ajv (strict mode) accepts
+/// every schema and every bundled file, and the YAML language server (over
+/// its stdio protocol, as an editor runs it) reports nothing on the bundled
+/// files and the misspelt key itself on a typo. CI installs the npm
+/// packages (`tools/schema-check`, pinned by its lock file); run locally
+/// without them, the test says what it skipped.
+#[test]
+fn schemas_check_in_ajv_and_the_yaml_language_server() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = root.join("tools/schema-check");
+    if !tools.join("node_modules/ajv").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tools/schema-check has no node_modules under CI: .ci/run installs them"
+        );
+        eprintln!(
+            "SKIPPED: ajv and yaml-language-server checks (run npm ci in tools/schema-check)"
+        );
+        return;
+    }
+    let node = |args: &[&str]| {
+        let o = Command::new("node")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("node runs");
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let check = "tools/schema-check/check.js";
+    let kinds: [(&str, &[&str]); 4] = [
+        (
+            "rule-set",
+            &[
+                "rules/nass-2015.yaml",
+                "rules/evicore-cmm-611.yaml",
+                "rules/insite-sifi-2016.yaml",
+                "rules/bcbs-mp-555.yaml",
+            ],
+        ),
+        ("bank", &["rules/banks/sij-questions.yaml"]),
+        (
+            "vignettes",
+            &[
+                "rules/nass-2015.vignettes.yaml",
+                "rules/evicore-cmm-611.vignettes.yaml",
+                "rules/insite-sifi-2016.vignettes.yaml",
+                "rules/bcbs-mp-555.vignettes.yaml",
+            ],
+        ),
+        (
+            "answers",
+            &[
+                "examples/cases/met.yaml",
+                "examples/cases/profiles-disagree.yaml",
+            ],
+        ),
+    ];
+    let mut all_files = Vec::new();
+    for (kind, files) in kinds {
+        let schema = format!("schema/{kind}.schema.json");
+        let mut args = vec![check, schema.as_str()];
+        args.extend(files);
+        let (ok, out) = node(&args);
+        assert!(ok, "ajv ({kind}): {out}");
+        all_files.extend(files.iter().copied());
+    }
+    let mut args = vec!["tools/schema-check/lsp-check.js"];
+    args.extend(&all_files);
+    let (_, out) = node(&args);
+    assert_eq!(
+        out.matches(": 0 diagnostic(s)").count(),
+        all_files.len(),
+        "the language server flags a bundled file: {out}"
+    );
+    // A misspelt construct, in a folder laid out like the repository.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("rules")).expect("mkdir");
+    std::fs::create_dir_all(dir.path().join("schema")).expect("mkdir");
+    std::fs::copy(
+        root.join("schema/rule-set.schema.json"),
+        dir.path().join("schema/rule-set.schema.json"),
+    )
+    .expect("copy");
+    let text = std::fs::read_to_string(root.join("rules/nass-2015.yaml"))
+        .expect("rules")
+        .replacen("- yes: saddle_anaesthesia", "- yse: saddle_anaesthesia", 1);
+    let typo = dir.path().join("rules/typo.yaml");
+    std::fs::write(&typo, text).expect("write");
+    let typo = typo.display().to_string();
+    let (_, out) = node(&["tools/schema-check/lsp-check.js", &typo]);
+    assert!(out.contains("Property yse is not allowed."), "{out}");
+    let (ok, out) = node(&[check, "schema/rule-set.schema.json", &typo]);
+    assert!(
+        !ok && out.contains("\"additionalProperty\": \"yse\""),
+        "{out}"
+    );
+}
