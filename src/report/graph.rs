@@ -1,11 +1,16 @@
-//! The rule set's logic as a flowchart: Mermaid (renders in Markdown viewers)
-//! or Graphviz DOT. Criteria are grouped by kind, each with its condition as
-//! a tree, and lead to the outcome they decide.
+//! The rule set's logic as a flowchart that reads the way the decision is
+//! taken: red flags first, then exclusions, then indications, each a group
+//! of criteria in words, with one question per group deciding where the
+//! case goes, and the five outcomes with their precedence. Skip logic is
+//! drawn as gates: a note on the group saying which questions are asked
+//! only when. Two kinds of arrow never mix: a dotted line ties a criterion
+//! to its group's question; a labelled arrow is a decision. Mermaid and
+//! Graphviz DOT draw the same chart top to bottom in the same order.
 
 use std::fmt::Write;
 
 use crate::analysis::describe;
-use crate::engine::{CriterionKind, Node, NodeId, RuleSet};
+use crate::engine::{CriterionKind, RuleSet};
 
 /// One box of the chart.
 struct ChartBox {
@@ -14,142 +19,182 @@ struct ChartBox {
     shape: Shape,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Shape {
     Criterion,
-    Combinator,
-    Test,
-    Outcome,
+    Decision,
+    Outcome(Tone),
+    Start,
 }
 
-/// Boxes, edges (from, to, label) and groups (kind, title, member ids).
+/// How an outcome reads: against the patient, undecided, or for.
+#[derive(Clone, Copy, PartialEq)]
+enum Tone {
+    Stop,
+    Against,
+    Open,
+    Met,
+}
+
+/// An edge: from, to, label, and whether it is a decision (solid) or ties a
+/// criterion or gate to its group (dotted).
+struct Edge {
+    from: String,
+    to: String,
+    label: String,
+    decision: bool,
+}
+
+/// Boxes and edges, in drawing order.
 struct Chart {
     boxes: Vec<ChartBox>,
-    edges: Vec<(String, String, String)>,
-    groups: Vec<(&'static str, Vec<String>)>,
+    edges: Vec<Edge>,
 }
 
 impl Chart {
-    fn in_group<'a>(&'a self, members: &'a [String]) -> impl Iterator<Item = &'a ChartBox> {
-        self.boxes.iter().filter(move |b| members.contains(&b.id))
+    fn push(&mut self, id: &str, label: impl Into<String>, shape: Shape) {
+        self.boxes.push(ChartBox {
+            id: id.into(),
+            label: label.into(),
+            shape,
+        });
     }
 
-    /// Boxes drawn outside every group (the outcomes, condition parts).
-    fn ungrouped(&self) -> impl Iterator<Item = &ChartBox> {
-        self.boxes
-            .iter()
-            .filter(|b| !self.groups.iter().any(|(_, m)| m.contains(&b.id)))
+    fn edge(&mut self, from: &str, to: &str, label: &str, decision: bool) {
+        self.edges.push(Edge {
+            from: from.into(),
+            to: to.into(),
+            label: label.into(),
+            decision,
+        });
     }
+}
+
+/// Text wrapped for a box: lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    textwrap::wrap(text, width).join("\n")
+}
+
+/// A list item wrapped with its continuation lines indented.
+fn item(text: &str, width: usize) -> String {
+    let options = textwrap::Options::new(width).subsequent_indent("    ");
+    textwrap::wrap(text, options).join("\n")
 }
 
 fn chart(rs: &RuleSet) -> Chart {
     let mut c = Chart {
         boxes: Vec::new(),
         edges: Vec::new(),
-        groups: Vec::new(),
     };
-    for (kind, title, outcome, outcome_label, edge) in [
+    c.push(
+        "start",
+        wrap(
+            &format!("{} (version {})", rs.meta.title, rs.meta.version),
+            48,
+        ),
+        Shape::Start,
+    );
+    let stages = [
         (
             CriterionKind::RedFlag,
-            "Red flags",
-            "out_red_flag",
-            "RED FLAG: stop, urgent evaluation",
-            "any present",
+            "RED FLAGS (asked first)",
+            "d_red",
+            "Is any red flag present?",
+            ("o_red", "RED FLAG: stop the screening", Tone::Stop, "yes"),
+            "none present",
         ),
         (
             CriterionKind::Exclusion,
-            "Exclusions",
-            "out_excluded",
-            "EXCLUDED",
-            "any applies",
+            "EXCLUSIONS",
+            "d_excl",
+            "Does any exclusion apply?",
+            ("o_excl", "EXCLUDED", Tone::Against, "yes"),
+            "none applies",
         ),
         (
             CriterionKind::Indication,
-            "Indications",
-            "out_met",
-            "MET (if all met, nothing excludes)",
-            "all must be met",
+            "INDICATIONS (all must be met)",
+            "d_ind",
+            "Is every indication met?",
+            ("o_notmet", "NOT MET", Tone::Against, "one is not met"),
+            "",
         ),
-    ] {
-        let mut members = Vec::new();
-        for (ci, crit) in rs
+    ];
+    let mut previous = "start".to_string();
+    let mut from_label = String::new();
+    for (kind, title, decision, question, (outcome, outcome_label, tone, when), next_label) in
+        stages
+    {
+        let members: Vec<usize> = rs
             .criteria
             .iter()
             .enumerate()
             .filter(|(_, cr)| cr.kind == kind)
-        {
-            let id = format!("c{ci}");
-            c.boxes.push(ChartBox {
-                id: id.clone(),
-                label: crit.label.clone(),
-                shape: Shape::Criterion,
-            });
-            members.push(id.clone());
-            c.edges
-                .push((id.clone(), format!("n{}", crit.root), String::new()));
-            condition(rs, crit.root, &mut c);
-            c.edges.push((id, outcome.to_string(), edge.to_string()));
+            .map(|(ci, _)| ci)
+            .collect();
+        if members.is_empty() {
+            continue;
         }
-        if !members.is_empty() {
-            c.groups.push((title, members));
-            c.boxes.push(ChartBox {
-                id: outcome.into(),
-                label: outcome_label.into(),
-                shape: Shape::Outcome,
-            });
-        }
-    }
-    c
-}
-
-fn condition(rs: &RuleSet, id: NodeId, c: &mut Chart) {
-    let me = format!("n{id}");
-    let (label, shape, kids): (String, Shape, Vec<NodeId>) = match rs.node(id) {
-        Node::All(r) => (
-            "all of".into(),
-            Shape::Combinator,
-            rs.children_of(r).to_vec(),
-        ),
-        Node::Any(r) => (
-            "any of".into(),
-            Shape::Combinator,
-            rs.children_of(r).to_vec(),
-        ),
-        Node::AtLeast {
-            n,
-            of,
-            skipped_not_met,
-        } => (
-            if skipped_not_met {
-                format!("at least {n} of (skipped = not met)")
+        // The group: its criteria in words, one after another, then the
+        // skip logic of the questions they read (the gates).
+        let mut lines = vec![title.to_string()];
+        for &ci in &members {
+            let crit = &rs.criteria[ci];
+            let unverified = if crit.unverified.is_some() {
+                " (UNVERIFIED)"
             } else {
-                format!("at least {n} of")
-            },
-            Shape::Combinator,
-            rs.children_of(of).to_vec(),
-        ),
-        Node::Not(k) => ("not".into(), Shape::Combinator, vec![k]),
-        Node::Criterion(ci) => {
-            // Point at the referenced criterion's own box.
-            c.boxes.push(ChartBox {
-                id: me.clone(),
-                label: format!("criterion {}", rs.criteria[ci].id),
-                shape: Shape::Test,
-            });
-            c.edges.push((me, format!("c{ci}"), String::new()));
-            return;
+                ""
+            };
+            lines.push(String::new());
+            lines.push(item(&format!("* {}{unverified}", crit.label), 52));
+            lines.push(item(
+                &format!("  when {}", describe::words(rs, crit.root)),
+                52,
+            ));
         }
-        _ => (describe::condition(rs, id), Shape::Test, Vec::new()),
-    };
-    c.boxes.push(ChartBox {
-        id: me.clone(),
-        label,
-        shape,
-    });
-    for k in kids {
-        c.edges.push((me.clone(), format!("n{k}"), String::new()));
-        condition(rs, k, c);
+        let mut seen = vec![false; rs.questions.len()];
+        let mut gates = Vec::new();
+        for &ci in &members {
+            for n in describe::leaf_nodes(rs, rs.criteria[ci].root) {
+                if let Some(q) = rs.node(n).question()
+                    && !std::mem::replace(&mut seen[q], true)
+                    && let Some(ask) = rs.questions[q].ask_when
+                {
+                    gates.push(item(
+                        &format!(
+                            "- '{}' only when {}",
+                            rs.questions[q].short,
+                            describe::words(rs, ask)
+                        ),
+                        52,
+                    ));
+                }
+            }
+        }
+        if !gates.is_empty() {
+            lines.push(String::new());
+            lines.push("Skip logic (gates):".into());
+            lines.extend(gates);
+        }
+        let group = format!("g_{decision}");
+        c.push(&group, lines.join("\n"), Shape::Criterion);
+        c.edge(&previous, &group, &from_label, true);
+        c.push(decision, question, Shape::Decision);
+        c.edge(&group, decision, "", false);
+        c.push(outcome, outcome_label, Shape::Outcome(tone));
+        c.edge(decision, outcome, when, true);
+        previous = decision.to_string();
+        from_label = next_label.to_string();
     }
+    c.push(
+        "o_incomplete",
+        "INCOMPLETE: something is unknown\n(a red flag not ruled out is named first)",
+        Shape::Outcome(Tone::Open),
+    );
+    c.push("o_met", "MET", Shape::Outcome(Tone::Met));
+    c.edge(&previous, "o_incomplete", "one is unknown", true);
+    c.edge(&previous, "o_met", "all met", true);
+    c
 }
 
 fn mermaid_text(s: &str) -> String {
@@ -162,51 +207,69 @@ fn mermaid_text(s: &str) -> String {
 pub fn mermaid(rs: &RuleSet) -> String {
     let c = chart(rs);
     let mut out = format!(
-        "%% {} v{} (sha256 {})\nflowchart LR\n",
+        "%% {} v{} (sha256 {})\n%%{{init: {{\"flowchart\": {{\"wrappingWidth\": 440}}}}}}%%\nflowchart TB\n",
         rs.meta.id, rs.meta.version, rs.meta.sha256
     );
+    let text = |b: &ChartBox| mermaid_text(&b.label).replace('\n', "<br>");
     let shape = |b: &ChartBox| {
-        let l = mermaid_text(&b.label);
+        let l = text(b);
         match b.shape {
             Shape::Criterion => format!("{}[\"{l}\"]", b.id),
-            Shape::Combinator => format!("{}{{\"{l}\"}}", b.id),
-            Shape::Test => format!("{}(\"{l}\")", b.id),
-            Shape::Outcome => format!("{}[[\"{l}\"]]", b.id),
+            Shape::Decision => format!("{}{{\"{l}\"}}", b.id),
+            Shape::Outcome(_) => format!("{}([\"{l}\"])", b.id),
+            Shape::Start => format!("{}[/\"{l}\"/]", b.id),
         }
     };
-    for (title, members) in &c.groups {
-        let _ = writeln!(
-            out,
-            "  subgraph {}[\"{title}\"]",
-            title.replace(' ', "_").to_lowercase()
-        );
-        for b in c.in_group(members) {
-            let _ = writeln!(out, "    {}", shape(b));
-        }
-        let _ = writeln!(out, "  end");
-    }
-    for b in c.ungrouped() {
+    for b in &c.boxes {
         let _ = writeln!(out, "  {}", shape(b));
     }
-    for (from, to, label) in &c.edges {
-        if label.is_empty() {
-            let _ = writeln!(out, "  {from} --> {to}");
-        } else {
-            let _ = writeln!(out, "  {from} -->|{}| {to}", mermaid_text(label));
+    for e in &c.edges {
+        match (e.decision, e.label.is_empty()) {
+            (true, true) => {
+                let _ = writeln!(out, "  {} --> {}", e.from, e.to);
+            }
+            (true, false) => {
+                let _ = writeln!(out, "  {} -->|{}| {}", e.from, mermaid_text(&e.label), e.to);
+            }
+            (false, _) => {
+                let _ = writeln!(out, "  {} -.- {}", e.from, e.to);
+            }
         }
+    }
+    out.push_str("  classDef stop fill:#b00,color:#fff,stroke:#600\n");
+    out.push_str("  classDef against fill:#fdd,stroke:#a00\n");
+    out.push_str("  classDef open fill:#ffe9b3,stroke:#a60\n");
+    out.push_str("  classDef met fill:#d7f5d7,stroke:#060\n");
+    for b in &c.boxes {
+        let class = match b.shape {
+            Shape::Outcome(Tone::Stop) => "stop",
+            Shape::Outcome(Tone::Against) => "against",
+            Shape::Outcome(Tone::Open) => "open",
+            Shape::Outcome(Tone::Met) => "met",
+            _ => continue,
+        };
+        let _ = writeln!(out, "  class {} {class}", b.id);
     }
     out
 }
 
+/// A label for DOT: quotes and backslashes escaped, each line ended by
+/// `end` (`\\n` centred, `\\l` left-aligned).
+fn dot_lines(s: &str, end: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', end)
+}
+
 fn dot_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    dot_lines(s, "\\n")
 }
 
 /// Graphviz DOT.
 pub fn dot(rs: &RuleSet) -> String {
     let c = chart(rs);
     let mut out = format!(
-        "// {} v{} (sha256 {})\ndigraph \"{}\" {{\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n",
+        "// {} v{} (sha256 {})\ndigraph \"{}\" {{\n  rankdir=TB;\n  newrank=true;\n  node [fontname=\"Helvetica\", fontsize=11];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
         rs.meta.id,
         rs.meta.version,
         rs.meta.sha256,
@@ -214,32 +277,43 @@ pub fn dot(rs: &RuleSet) -> String {
     );
     let attrs = |b: &ChartBox| {
         let shape = match b.shape {
-            Shape::Criterion => "box, style=bold",
-            Shape::Combinator => "diamond",
-            Shape::Test => "box, style=rounded",
-            Shape::Outcome => "doubleoctagon",
+            Shape::Criterion => "box, style=\"rounded\"",
+            Shape::Decision => "diamond, style=bold",
+            Shape::Outcome(Tone::Stop) => {
+                "box, style=\"filled,bold\", fillcolor=\"#bb0000\", fontcolor=white"
+            }
+            Shape::Outcome(Tone::Against) => "box, style=\"filled,bold\", fillcolor=\"#ffdddd\"",
+            Shape::Outcome(Tone::Open) => "box, style=\"filled,bold\", fillcolor=\"#ffe9b3\"",
+            Shape::Outcome(Tone::Met) => "box, style=\"filled,bold\", fillcolor=\"#d7f5d7\"",
+            Shape::Start => "box, style=bold",
         };
-        format!(
-            "{} [label=\"{}\", shape={shape}];",
-            b.id,
+        // A group's lines are left-aligned (`\\l` ends each line).
+        let label = if b.shape == Shape::Criterion {
+            format!("{}\\l", dot_lines(&b.label, "\\l"))
+        } else {
             dot_text(&b.label)
-        )
+        };
+        format!("{} [label=\"{label}\", shape={shape}];", b.id)
     };
-    for (i, (title, members)) in c.groups.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph cluster_{i} {{\n    label=\"{title}\";");
-        for b in c.in_group(members) {
-            let _ = writeln!(out, "    {}", attrs(b));
-        }
-        let _ = writeln!(out, "  }}");
-    }
-    for b in c.ungrouped() {
+    for b in &c.boxes {
         let _ = writeln!(out, "  {}", attrs(b));
     }
-    for (from, to, label) in &c.edges {
-        if label.is_empty() {
-            let _ = writeln!(out, "  {from} -> {to};");
+    for e in &c.edges {
+        let style = if e.decision {
+            "penwidth=1.6"
         } else {
-            let _ = writeln!(out, "  {from} -> {to} [label=\"{}\"];", dot_text(label));
+            "style=dotted, arrowhead=none"
+        };
+        if e.label.is_empty() {
+            let _ = writeln!(out, "  {} -> {} [{style}];", e.from, e.to);
+        } else {
+            let _ = writeln!(
+                out,
+                "  {} -> {} [label=\"{}\", {style}];",
+                e.from,
+                e.to,
+                dot_text(&e.label)
+            );
         }
     }
     out.push_str("}\n");
@@ -256,15 +330,23 @@ mod tests {
             let rs = crate::compile::catalog::load(b.id).expect("bundled").rules;
             let c = chart(&rs);
             let ids: Vec<&str> = c.boxes.iter().map(|b| b.id.as_str()).collect();
-            for (from, to, _) in &c.edges {
+            for e in &c.edges {
                 assert!(
-                    ids.contains(&from.as_str()) && ids.contains(&to.as_str()),
-                    "{}: {from} -> {to}",
-                    b.id
+                    ids.contains(&e.from.as_str()) && ids.contains(&e.to.as_str()),
+                    "{}: {} -> {}",
+                    b.id,
+                    e.from,
+                    e.to
                 );
             }
             let m = mermaid(&rs);
-            assert!(m.contains("flowchart LR") && m.contains("subgraph red_flags[\"Red flags\"]"));
+            assert!(m.contains("flowchart TB") && m.contains("RED FLAGS (asked first)"));
+            // The decision order: red flags, exclusions, indications.
+            let at = |s: &str| m.find(s).unwrap_or(usize::MAX);
+            assert!(
+                at("d_red -->|yes| o_red") < at("d_ind -->|all met| o_met"),
+                "{m}"
+            );
             assert!(
                 !m.lines()
                     .skip(1)

@@ -241,12 +241,30 @@ fn unknowns_that_would_settle_an_incomplete_case() {
 #[test]
 fn graphs_in_mermaid_and_dot() {
     let m = ok(&["graph"]);
-    assert!(m.contains("flowchart LR"));
-    assert!(m.contains("subgraph indications[\"Indications\"]"));
-    assert!(m.contains("first_block_relief_percent #gt;= 75"), "{m}");
+    assert!(m.contains("flowchart TB"));
+    // The decision as it is taken: red flags, exclusions, indications, then
+    // the outcomes; conditions and skip logic in words.
+    let at = |s: &str| m.find(s).unwrap_or_else(|| panic!("{s} missing: {m}"));
+    assert!(
+        at("RED FLAGS (asked first)") < at("EXCLUSIONS") && at("EXCLUSIONS") < at("INDICATIONS")
+    );
+    assert!(m.contains("'Relief after block 1' is at least 75%"), "{m}");
+    assert!(m.contains("Skip logic (gates):"), "{m}");
+    assert!(
+        m.contains("d_red -->|yes| o_red") && m.contains("d_ind -->|all met| o_met"),
+        "{m}"
+    );
+    assert!(
+        m.contains("g_d_red -.- d_red"),
+        "a criterion group is tied, not a decision: {m}"
+    );
+    for outcome in ["RED FLAG: stop", "EXCLUDED", "NOT MET", "INCOMPLETE", "MET"] {
+        assert!(m.contains(outcome), "{outcome}: {m}");
+    }
     let d = ok(&["graph", "--format", "dot", "--rules", "evicore-cmm-611"]);
     assert!(d.starts_with("// evicore-cmm-611 v2.0.0"));
     assert!(d.contains("digraph \"evicore-cmm-611\""));
+    assert!(d.contains("rankdir=TB"));
     // Graphviz must accept it: CI installs it; run locally without it, the
     // check says what it skipped.
     let spawned = Command::new("dot")
