@@ -10,8 +10,12 @@ use super::request::{Format, RunRequest};
 use crate::diagnostics::{Diagnostics, FileId};
 use crate::engine::{Answer, Evaluation, Outcome, RuleSet};
 use crate::files::answers::{self, AnswersDoc, Match};
+use crate::files::fhir_response;
 use crate::files::{read_text, yaml};
 use crate::report::{self, Sections, Summary, Wanted};
+
+/// How a QuestionnaireResponse's name is shown in messages.
+const READ_AS: &str = " (a FHIR QuestionnaireResponse, read as answers)";
 
 /// An answers file, read and parsed once: the rule set it names can choose
 /// the rule set before it is bound, and one file can be bound to several
@@ -21,16 +25,52 @@ pub struct AnswersFile {
     name: String,
     text: String,
     doc: AnswersDoc,
+    /// The file as read, when it is a FHIR QuestionnaireResponse: `text`
+    /// and `doc` are then the answers it stands for, re-made for each rule
+    /// set it is bound to (which questions take lists).
+    response: Option<String>,
 }
 
 impl AnswersFile {
     pub fn read(path: &Path) -> Result<Self, AppError> {
         let name = path.display().to_string();
         let text = read_text(path)?;
+        if fhir_response::is_response(&text) {
+            return Self::from_response(name, text, &|_| false);
+        }
         match yaml::parse(&text, FileId::MAIN) {
-            Ok(doc) => Ok(AnswersFile { name, text, doc }),
+            Ok(doc) => Ok(AnswersFile {
+                name,
+                text,
+                doc,
+                response: None,
+            }),
             Err(d) => Err(AppError::Invalid(Diagnostics::with_text(
                 &name,
+                &text,
+                vec![d],
+            ))),
+        }
+    }
+
+    /// A QuestionnaireResponse, as the answers file it stands for.
+    fn from_response(
+        name: String,
+        json: String,
+        is_multi: &dyn Fn(&str) -> bool,
+    ) -> Result<Self, AppError> {
+        let shown = format!("{}{READ_AS}", name.trim_end_matches(READ_AS));
+        let text = fhir_response::to_answers_text(&json, is_multi)
+            .map_err(|e| AppError::Usage(format!("{}: {e}", crate::diagnostics::inert(&name))))?;
+        match yaml::parse(&text, FileId::MAIN) {
+            Ok(doc) => Ok(AnswersFile {
+                name: shown,
+                text,
+                doc,
+                response: Some(json),
+            }),
+            Err(d) => Err(AppError::Invalid(Diagnostics::with_text(
+                &shown,
                 &text,
                 vec![d],
             ))),
@@ -44,6 +84,21 @@ impl AnswersFile {
 
     /// The answers, checked against `rs`.
     pub fn bind(&self, rs: &RuleSet, mode: Match) -> Result<Vec<Answer>, AppError> {
+        if let Some(json) = &self.response {
+            // Re-made knowing which of this rule set's questions take lists.
+            let is_multi = |id: &str| {
+                rs.question_idx(id).is_some_and(|qi| {
+                    matches!(
+                        rs.questions[qi].kind,
+                        crate::engine::QuestionKind::MultipleChoice(_)
+                    )
+                })
+            };
+            let again = Self::from_response(self.name.clone(), json.clone(), &is_multi)?;
+            return answers::bind(rs, &again.doc, &again.text, mode).map_err(|d| {
+                AppError::Invalid(Diagnostics::with_text(&again.name, &again.text, d))
+            });
+        }
         let answers = answers::bind(rs, &self.doc, &self.text, mode)
             .map_err(|d| AppError::Invalid(Diagnostics::with_text(&self.name, &self.text, d)))?;
         // With `compare`, another rule set may still ask the question.
@@ -87,5 +142,49 @@ pub fn render(
         Format::Html => report::html::render(&summary),
         Format::Json => report::json::render(&summary),
         Format::Fhir => report::json::pretty(&report::fhir::response(rs, ev, &clock::now_utc())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::vignettes;
+    use crate::compile::catalog::{self, VIGNETTES};
+    use crate::diagnostics::FileId;
+    use crate::engine::QuestionKind;
+    use crate::files::answers::{self, Match};
+    use crate::files::{fhir_response, yaml};
+    use crate::report::fhir;
+
+    /// Every bundled vignette case, screened, exported as a
+    /// QuestionnaireResponse and read back, gives the same answers, the same
+    /// outcome and the same value for every criterion.
+    #[test]
+    fn every_vignette_round_trips_through_the_tools_own_fhir() {
+        let mut checked = 0;
+        for (id, text) in VIGNETTES {
+            let rs = catalog::load(id).expect("bundled").rules;
+            let doc = yaml::parse(text, FileId::MAIN).expect("vignettes");
+            let cases = vignettes::case_answers(&rs, &doc, text).expect("cases");
+            let is_multi = |q: &str| {
+                rs.question_idx(q).is_some_and(|qi| {
+                    matches!(rs.questions[qi].kind, QuestionKind::MultipleChoice(_))
+                })
+            };
+            for (case, given) in cases {
+                let ev = rs.evaluate(&given);
+                let json = fhir::response(&rs, &ev, "2026-01-01T00:00:00Z").to_string();
+                let answers_text = fhir_response::to_answers_text(&json, &is_multi)
+                    .unwrap_or_else(|e| panic!("{id}/{case}: {e}"));
+                let back_doc = yaml::parse(&answers_text, FileId::MAIN).expect("answers");
+                let back = answers::bind(&rs, &back_doc, &answers_text, Match::Strict)
+                    .unwrap_or_else(|e| panic!("{id}/{case}: {e:?}\n{answers_text}"));
+                let again = rs.evaluate(&back);
+                assert_eq!(again.answers, ev.answers, "{id}/{case}: answers");
+                assert_eq!(again.outcome, ev.outcome, "{id}/{case}: outcome");
+                assert_eq!(again.holds, ev.holds, "{id}/{case}: criteria");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 130, "{checked} cases");
     }
 }

@@ -9,6 +9,7 @@
 //! the engine's one answer parser.
 
 pub mod answers;
+pub mod fhir_response;
 pub mod read;
 pub mod rule_set;
 pub mod vignettes;

@@ -20,6 +20,12 @@ pub fn canonical(rs: &RuleSet) -> String {
 
 const OPTION_SYSTEM: &str = "urn:sij-screen:option";
 
+/// The option code of "unknown / not assessed".
+const UNKNOWN_CODE: &str = "unknown";
+
+/// The option code of "none of these" on a tick list.
+const NONE_CODE: &str = "none";
+
 /// A FHIR `id`: letters, digits, `-` and `.`; our ids may also hold `_`.
 fn fhir_id(id: &str) -> String {
     id.replace('_', "-")
@@ -102,22 +108,48 @@ pub fn questionnaire(rs: &RuleSet) -> (Value, Vec<String>) {
 fn question_item(rs: &RuleSet, qi: usize, not_expressed: &mut Vec<String>) -> Value {
     let q = &rs.questions[qi];
     let mut item = json!({"linkId": q.id, "text": q.text});
-    let options = |opts: &[ChoiceOption]| -> Value {
-        opts.iter()
-            .map(|o| json!({"valueCoding": {"system": OPTION_SYSTEM, "code": o.id, "display": o.label}}))
-            .collect()
+    let option = |code: &str, display: &str| json!({"valueCoding": {"system": OPTION_SYSTEM, "code": code, "display": display}});
+    // "Unknown / not assessed" is an option of its own, so that a renderer
+    // keeps it (a data-absent-reason extension on the answer is dropped by
+    // common renderers); on a tick list it, and "none", exclude the rest.
+    let exclusive = |mut o: Value| {
+        o["extension"] = json!([{
+            "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+            "valueBoolean": true
+        }]);
+        o
+    };
+    let options = |opts: &[ChoiceOption], multi: bool| -> Value {
+        let mut list: Vec<Value> = opts.iter().map(|o| option(&o.id, &o.label)).collect();
+        if multi {
+            list.push(exclusive(option(NONE_CODE, "None of these")));
+        }
+        if q.allow_unknown {
+            let unknown = option(UNKNOWN_CODE, "Unknown / not assessed");
+            list.push(if multi { exclusive(unknown) } else { unknown });
+        }
+        json!(list)
     };
     let mut extensions = Vec::new();
     match &q.kind {
-        QuestionKind::YesNo => item["type"] = json!("boolean"),
+        QuestionKind::YesNo => {
+            // A choice of yes / no (/ unknown) rather than a boolean, which
+            // cannot say "not assessed".
+            item["type"] = json!("choice");
+            let mut list = vec![option("yes", "Yes"), option("no", "No")];
+            if q.allow_unknown {
+                list.push(option(UNKNOWN_CODE, "Unknown / not assessed"));
+            }
+            item["answerOption"] = json!(list);
+        }
         QuestionKind::SingleChoice(o) => {
             item["type"] = json!("choice");
-            item["answerOption"] = options(o);
+            item["answerOption"] = options(o, false);
         }
         QuestionKind::MultipleChoice(o) => {
             item["type"] = json!("choice");
             item["repeats"] = json!(true);
-            item["answerOption"] = options(o);
+            item["answerOption"] = options(o, true);
         }
         QuestionKind::Number(spec) => {
             let (ty, key) = if spec.integer {
@@ -195,6 +227,15 @@ fn enable_when(rs: &RuleSet, node: NodeId) -> Option<(Vec<Value>, &'static str)>
                 .collect();
             list.map(|l| (l, behavior))
         }
+        // In R4, `!=` also holds for an unanswered question, while the
+        // engine's `not` of an unanswered question is unknown (not asked):
+        // "answered and not equal" says what the engine means.
+        Node::Not(k) if !matches!(rs.node(k), Node::Known(_)) => {
+            let test = single_test(rs, node)?;
+            let answered =
+                json!({"question": test["question"], "operator": "exists", "answerBoolean": true});
+            Some((vec![answered, test], "all"))
+        }
         _ => single_test(rs, node).map(|t| (vec![t], "all")),
     }
 }
@@ -216,9 +257,13 @@ fn single_test(rs: &RuleSet, node: NodeId) -> Option<Value> {
         CmpOp::Ne => "!=",
         other => other.symbol(),
     };
+    let yes_no = |_: usize, yes: bool| {
+        let code = if yes { "yes" } else { "no" };
+        json!({"system": OPTION_SYSTEM, "code": code, "display": if yes { "Yes" } else { "No" }})
+    };
     Some(match rs.node(node) {
-        Node::Yes(i) => json!({"question": q(i), "operator": "=", "answerBoolean": true}),
-        Node::No(i) => json!({"question": q(i), "operator": "=", "answerBoolean": false}),
+        Node::Yes(i) => json!({"question": q(i), "operator": "=", "answerCoding": yes_no(i, true)}),
+        Node::No(i) => json!({"question": q(i), "operator": "=", "answerCoding": yes_no(i, false)}),
         Node::Known(i) => json!({"question": q(i), "operator": "exists", "answerBoolean": true}),
         Node::Equals(i, o) | Node::Includes(i, o) => {
             json!({"question": q(i), "operator": "=", "answerCoding": coding(i, o)})
@@ -228,8 +273,12 @@ fn single_test(rs: &RuleSet, node: NodeId) -> Option<Value> {
             json!({"question": q(i), "operator": op(cmp), key: value})
         }
         Node::Not(k) => match rs.node(k) {
-            Node::Yes(i) => json!({"question": q(i), "operator": "!=", "answerBoolean": true}),
-            Node::No(i) => json!({"question": q(i), "operator": "!=", "answerBoolean": false}),
+            Node::Yes(i) => {
+                json!({"question": q(i), "operator": "!=", "answerCoding": yes_no(i, true)})
+            }
+            Node::No(i) => {
+                json!({"question": q(i), "operator": "!=", "answerCoding": yes_no(i, false)})
+            }
             Node::Equals(i, o) => {
                 json!({"question": q(i), "operator": "!=", "answerCoding": coding(i, o)})
             }
@@ -242,9 +291,11 @@ fn single_test(rs: &RuleSet, node: NodeId) -> Option<Value> {
     })
 }
 
-/// A completed screening as a `QuestionnaireResponse` (status `completed`),
-/// with the answers of asked questions. An answer of "unknown" is an item
-/// without an answer, marked with the data-absent-reason extension.
+/// A screening as a `QuestionnaireResponse`: `completed` when every asked
+/// question is answered, else `in-progress`; the answers of asked questions,
+/// with "unknown" and "none of these" as the options the Questionnaire
+/// offers for them (a number answered "unknown" is an item without an
+/// answer, marked with the data-absent-reason extension).
 pub fn response(rs: &RuleSet, ev: &Evaluation, authored: &str) -> Value {
     let groups: Vec<Value> = rs
         .sections
@@ -258,10 +309,17 @@ pub fn response(rs: &RuleSet, ev: &Evaluation, authored: &str) -> Value {
             (!items.is_empty()).then(|| json!({"linkId": s.id, "text": s.title, "item": items}))
         })
         .collect();
+    // Completed only when every question asked has an answer (unknown
+    // counts as an answer); otherwise the screening is in progress.
+    let status = if ev.unanswered().is_empty() {
+        "completed"
+    } else {
+        "in-progress"
+    };
     let mut r = json!({
         "resourceType": "QuestionnaireResponse",
         "questionnaire": format!("{}|{}", canonical(rs), rs.meta.version),
-        "status": "completed",
+        "status": status,
         "authored": authored,
     });
     if !groups.is_empty() {
@@ -279,9 +337,12 @@ fn answer_item(rs: &RuleSet, ev: &Evaluation, qi: usize) -> Option<Value> {
         let o = &q.kind.options()[i];
         json!({"valueCoding": {"system": OPTION_SYSTEM, "code": o.id, "display": o.label}})
     };
+    let code = |c: &str, d: &str| json!({"valueCoding": {"system": OPTION_SYSTEM, "code": c, "display": d}});
     let answers: Vec<Value> = match ev.answers[qi] {
         Answer::Unanswered => return None,
-        Answer::Unknown => {
+        // A number cannot hold the "unknown" option: the answer is absent,
+        // marked with the data-absent-reason extension.
+        Answer::Unknown if matches!(q.kind, QuestionKind::Number(_)) => {
             return Some(json!({
                 "linkId": q.id,
                 "text": q.text,
@@ -291,8 +352,10 @@ fn answer_item(rs: &RuleSet, ev: &Evaluation, qi: usize) -> Option<Value> {
                 }],
             }));
         }
-        Answer::Yes => vec![json!({"valueBoolean": true})],
-        Answer::No => vec![json!({"valueBoolean": false})],
+        Answer::Unknown => vec![code(UNKNOWN_CODE, "Unknown / not assessed")],
+        Answer::Yes => vec![code("yes", "Yes")],
+        Answer::No => vec![code("no", "No")],
+        Answer::Multi(0) => vec![code(NONE_CODE, "None of these")],
         Answer::Number(v) => match &q.kind {
             QuestionKind::Number(s) if s.integer && whole_number(v).is_some() => {
                 vec![json!({"valueInteger": whole_number(v)})]
@@ -350,7 +413,7 @@ mod tests {
         let thigh = find("thigh_thrust_test");
         assert_eq!(
             thigh["enableWhen"][0],
-            json!({"question": "thrust_contraindicated", "operator": "=", "answerBoolean": false})
+            json!({"question": "thrust_contraindicated", "operator": "=", "answerCoding": {"system": OPTION_SYSTEM, "code": "no", "display": "No"}})
         );
         let second = find("second_block_relief_percent");
         assert_eq!(second["enableWhen"][0]["answerInteger"], 2);

@@ -634,3 +634,47 @@ fn schemas_check_in_ajv_and_the_yaml_language_server() {
         "{out}"
     );
 }
+
+/// A QuestionnaireResponse is accepted wherever an answers file is: the
+/// tool's own export screens back to the same outcome (none-of-these and
+/// unknown kept), in `run` and in `compare`; a response to another
+/// questionnaire is refused in one line.
+#[test]
+fn questionnaire_responses_are_read_as_answers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for case_file in ["met.yaml", "not-met.yaml", "incomplete.yaml", "red-flag.yaml", "excluded.yaml"] {
+        let before: serde_json::Value =
+            serde_json::from_str(&ok(&["run", "-a", &case(case_file), "-f", "json"])).expect("json");
+        let qr = ok(&["run", "-a", &case(case_file), "-f", "fhir"]);
+        let path = dir.path().join("qr.json");
+        std::fs::write(&path, &qr).expect("write");
+        let path = path.display().to_string();
+        let after: serde_json::Value =
+            serde_json::from_str(&ok(&["run", "-a", &path, "-f", "json"])).expect("json");
+        assert_eq!(after["outcome"], before["outcome"], "{case_file}");
+        assert_eq!(after["criteria"], before["criteria"], "{case_file}");
+        let status: serde_json::Value = serde_json::from_str(&qr).expect("qr");
+        let want = if before["unanswered"].as_array().is_some_and(Vec::is_empty) {
+            "completed"
+        } else {
+            "in-progress"
+        };
+        assert_eq!(status["status"], want, "{case_file}");
+        let compared = ok(&["compare", "-a", &path, "-r", "nass-2015"]);
+        assert!(
+            compared.contains(before["outcome"].as_str().expect("outcome")),
+            "{case_file}: {compared}"
+        );
+    }
+    let other = dir.path().join("other.json");
+    std::fs::write(
+        &other,
+        r#"{"resourceType": "QuestionnaireResponse", "questionnaire": "http://example.org/Questionnaire/phq9", "status": "completed"}"#,
+    )
+    .expect("write");
+    let o = run(&["run", "-a", &other.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not a sij-screen questionnaire"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

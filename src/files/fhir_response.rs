@@ -1,0 +1,207 @@
+//! A FHIR R4 QuestionnaireResponse read as an answers file, so every command
+//! that takes answers takes one too (`run --answers`, `--resume`, `compare`).
+//!
+//! The response is turned into the answers-file text it stands for, which
+//! then goes through the one answers-file reader, so the checks are the same
+//! as for a YAML file: `questionnaire` names the rule set and version
+//! (`urn:sij-screen:questionnaire:ID|VERSION`), each item's `linkId` is a
+//! question id (groups are walked), `valueBoolean` is yes/no, a coding's
+//! `code` is an option id (`unknown` is "not assessed", `none` is "none of
+//! these" on a multiple choice), a number is a number, and an item marked
+//! with the data-absent-reason extension (or answered `unknown`) is unknown.
+//! A response for another questionnaire is refused with its canonical.
+
+use serde_json::Value;
+
+/// The canonical prefix of the tool's questionnaires.
+pub const CANONICAL_PREFIX: &str = "urn:sij-screen:questionnaire:";
+
+/// Whether `text` is a FHIR QuestionnaireResponse (JSON with that
+/// `resourceType`).
+pub fn is_response(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with('{')
+        && serde_json::from_str::<Value>(t)
+            .ok()
+            .is_some_and(|v| v.get("resourceType") == Some(&Value::from("QuestionnaireResponse")))
+}
+
+/// The answers-file text a response stands for, or why it cannot be read.
+/// `is_multi` says which question ids take a list (a multiple choice), so
+/// that one ticked option is still written as a list.
+pub fn to_answers_text(text: &str, is_multi: &dyn Fn(&str) -> bool) -> Result<String, String> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("not a FHIR resource in JSON: {e}"))?;
+    let canonical = v
+        .get("questionnaire")
+        .and_then(Value::as_str)
+        .ok_or("the QuestionnaireResponse names no questionnaire")?;
+    let rest = canonical.strip_prefix(CANONICAL_PREFIX).ok_or_else(|| {
+        format!(
+            "the QuestionnaireResponse is for '{canonical}', not a sij-screen questionnaire ({CANONICAL_PREFIX}ID|VERSION)"
+        )
+    })?;
+    let (id, version) = match rest.split_once('|') {
+        Some((id, v)) => (id, Some(v)),
+        None => (rest, None),
+    };
+    let mut out = String::new();
+    out.push_str(&format!("rule_set: {}\n", json_str(id)));
+    if let Some(v) = version {
+        out.push_str(&format!("version: {}\n", json_str(v)));
+    }
+    let mut entries = String::new();
+    let mut seen = Vec::new();
+    walk(v.get("item"), &mut entries, &mut seen, is_multi)?;
+    if entries.is_empty() {
+        out.push_str("answers: {}\n");
+    } else {
+        out.push_str("answers:\n");
+        out.push_str(&entries);
+    }
+    Ok(out)
+}
+
+/// A string as a JSON (hence YAML) literal, so nothing from the file can
+/// break the YAML it is written into.
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn walk(
+    items: Option<&Value>,
+    out: &mut String,
+    seen: &mut Vec<String>,
+    is_multi: &dyn Fn(&str) -> bool,
+) -> Result<(), String> {
+    let Some(items) = items.and_then(Value::as_array) else {
+        return Ok(());
+    };
+    for item in items {
+        let link = item
+            .get("linkId")
+            .and_then(Value::as_str)
+            .ok_or("an item without a linkId")?;
+        let answers = item.get("answer").and_then(Value::as_array);
+        let absent = item
+            .get("extension")
+            .and_then(Value::as_array)
+            .is_some_and(|e| {
+                e.iter().any(|x| {
+                    x.get("url").and_then(Value::as_str)
+                        == Some("http://hl7.org/fhir/StructureDefinition/data-absent-reason")
+                })
+            });
+        // A group: its items are the questions.
+        if answers.is_none() && !absent {
+            walk(item.get("item"), out, seen, is_multi)?;
+            continue;
+        }
+        if seen.iter().any(|s| s == link) {
+            return Err(format!("the item '{link}' appears twice"));
+        }
+        seen.push(link.to_string());
+        let value = if absent {
+            "unknown".to_string()
+        } else {
+            value(
+                link,
+                answers.map(Vec::as_slice).unwrap_or_default(),
+                is_multi(link),
+            )?
+        };
+        out.push_str(&format!("  {}: {value}\n", json_str(link)));
+    }
+    Ok(())
+}
+
+/// The answers of one item as the answers file would write them.
+fn value(link: &str, answers: &[Value], multi: bool) -> Result<String, String> {
+    let mut codes = Vec::new();
+    let mut scalar = None;
+    for a in answers {
+        if let Some(b) = a.get("valueBoolean").and_then(Value::as_bool) {
+            scalar = Some(if b {
+                "yes".to_string()
+            } else {
+                "no".to_string()
+            });
+        } else if let Some(n) = a.get("valueInteger").or_else(|| a.get("valueDecimal")) {
+            scalar = Some(n.to_string());
+        } else if let Some(code) = a
+            .get("valueCoding")
+            .and_then(|c| c.get("code"))
+            .and_then(Value::as_str)
+        {
+            codes.push(code.to_string());
+        } else if let Some(s) = a.get("valueString").and_then(Value::as_str) {
+            scalar = Some(json_str(s));
+        } else {
+            return Err(format!(
+                "{link}: an answer of a kind sij-screen does not read"
+            ));
+        }
+    }
+    if let Some(s) = scalar {
+        return Ok(s);
+    }
+    match codes.as_slice() {
+        [one] if one == "unknown" => Ok("unknown".into()),
+        [one] if one == "yes" || one == "no" => Ok(one.clone()),
+        [one] if one == "none" => Ok("[]".into()),
+        [one] if !multi => Ok(json_str(one)),
+        many => Ok(format!(
+            "[{}]",
+            many.iter()
+                .map(|c| json_str(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_response_becomes_answers() {
+        let qr = r#"{"resourceType": "QuestionnaireResponse",
+            "questionnaire": "urn:sij-screen:questionnaire:nass-2015|2.0.0",
+            "status": "completed",
+            "item": [{"linkId": "red_flags", "item": [
+                {"linkId": "saddle_anaesthesia", "answer": [{"valueCoding": {"code": "no"}}]},
+                {"linkId": "history_of_cancer", "answer": [{"valueBoolean": false}]},
+                {"linkId": "faber_test", "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "asked-unknown"}]},
+                {"linkId": "block_count", "answer": [{"valueInteger": 2}]},
+                {"linkId": "device_contraindications", "answer": [{"valueCoding": {"code": "none"}}]},
+                {"linkId": "conservative_care_components", "answer": [{"valueCoding": {"code": "medication"}}, {"valueCoding": {"code": "bracing"}}]}
+            ]}]}"#;
+        assert!(is_response(qr));
+        let multi =
+            |id: &str| id == "conservative_care_components" || id == "device_contraindications";
+        let text = to_answers_text(qr, &multi).expect("reads");
+        assert!(
+            text.starts_with("rule_set: \"nass-2015\"\nversion: \"2.0.0\"\nanswers:\n"),
+            "{text}"
+        );
+        for line in [
+            "\"saddle_anaesthesia\": no",
+            "\"history_of_cancer\": no",
+            "\"faber_test\": unknown",
+            "\"block_count\": 2",
+            "\"device_contraindications\": []",
+            "\"conservative_care_components\": [\"medication\", \"bracing\"]",
+        ] {
+            assert!(text.contains(line), "{line}: {text}");
+        }
+    }
+
+    #[test]
+    fn another_questionnaire_is_refused() {
+        let qr = r#"{"resourceType": "QuestionnaireResponse", "questionnaire": "http://example.org/Questionnaire/phq9"}"#;
+        let e = to_answers_text(qr, &|_| false).expect_err("refused");
+        assert!(e.contains("not a sij-screen questionnaire"), "{e}");
+        assert!(!is_response("rule_set: x"));
+    }
+}
