@@ -77,6 +77,11 @@ impl AnswersFile {
         }
     }
 
+    /// Whether the file is a FHIR QuestionnaireResponse.
+    pub fn is_response(&self) -> bool {
+        self.response.is_some()
+    }
+
     /// The rule set the file says it was written for.
     pub fn rule_set(&self) -> &str {
         &self.doc.rule_set.value

@@ -642,9 +642,16 @@ fn schemas_check_in_ajv_and_the_yaml_language_server() {
 #[test]
 fn questionnaire_responses_are_read_as_answers() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for case_file in ["met.yaml", "not-met.yaml", "incomplete.yaml", "red-flag.yaml", "excluded.yaml"] {
+    for case_file in [
+        "met.yaml",
+        "not-met.yaml",
+        "incomplete.yaml",
+        "red-flag.yaml",
+        "excluded.yaml",
+    ] {
         let before: serde_json::Value =
-            serde_json::from_str(&ok(&["run", "-a", &case(case_file), "-f", "json"])).expect("json");
+            serde_json::from_str(&ok(&["run", "-a", &case(case_file), "-f", "json"]))
+                .expect("json");
         let qr = ok(&["run", "-a", &case(case_file), "-f", "fhir"]);
         let path = dir.path().join("qr.json");
         std::fs::write(&path, &qr).expect("write");
@@ -666,6 +673,15 @@ fn questionnaire_responses_are_read_as_answers() {
             "{case_file}: {compared}"
         );
     }
+    // Resuming a response would save YAML over it: refused without --save.
+    let qr = dir.path().join("qr.json");
+    let o = run(&["--resume", &qr.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("needs --save FILE.yaml"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let other = dir.path().join("other.json");
     std::fs::write(
         &other,

@@ -26,6 +26,16 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     if let Some(save) = &req.save {
         check_save_target(save, req, &loaded.paths)?;
     }
+    // A resumed walk saves back to its file, as an answers file: never over
+    // a FHIR response, which would be replaced by YAML.
+    if req.resume.is_some()
+        && req.save.is_none()
+        && case.as_ref().is_some_and(AnswersFile::is_response)
+    {
+        return Err(AppError::Usage(
+            "--resume of a FHIR QuestionnaireResponse needs --save FILE.yaml: the walk saves an answers file, and would replace the response".into(),
+        ));
+    }
     let Some(file) = case.as_ref().filter(|_| req.answers.is_some()) else {
         if !loaded.warnings.items.is_empty() {
             // Warnings do not stop a screening, but an author should see them.
