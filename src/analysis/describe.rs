@@ -45,6 +45,11 @@ pub fn threshold(rs: &RuleSet, q: usize, op: crate::engine::CmpOp, v: f64) -> St
         },
         _ => fmt_num(v),
     };
+    compared(op, &n)
+}
+
+/// A comparison with `n` in words.
+fn compared(op: crate::engine::CmpOp, n: &str) -> String {
     let word = match op {
         crate::engine::CmpOp::Ge => "at least",
         crate::engine::CmpOp::Gt => "more than",
@@ -128,14 +133,6 @@ fn phrase(rs: &RuleSet, id: NodeId, nested: bool) -> String {
     let q = |i: usize| format!("'{}'", rs.questions[i].short);
     let opt =
         |i: usize, o: u16| format!("'{}'", rs.questions[i].kind.options()[usize::from(o)].label);
-    let num = |i: usize, v: f64| match &rs.questions[i].kind {
-        crate::engine::QuestionKind::Number(spec) => match spec.unit.as_deref() {
-            Some("percent" | "%") => format!("{}%", fmt_num(v)),
-            Some(u) => format!("{} {u}", fmt_num(v)),
-            None => fmt_num(v),
-        },
-        _ => fmt_num(v),
-    };
     let join = |r, word: &str| {
         let parts: Vec<String> = rs
             .children_of(r)
@@ -148,14 +145,6 @@ fn phrase(rs: &RuleSet, id: NodeId, nested: bool) -> String {
         } else {
             s
         }
-    };
-    let cmp = |op: crate::engine::CmpOp| match op {
-        crate::engine::CmpOp::Ge => "is at least",
-        crate::engine::CmpOp::Gt => "is more than",
-        crate::engine::CmpOp::Le => "is at most",
-        crate::engine::CmpOp::Lt => "is less than",
-        crate::engine::CmpOp::Eq => "is",
-        crate::engine::CmpOp::Ne => "is not",
     };
     match rs.node(id) {
         Node::All(r) => join(r, " and "),
@@ -190,9 +179,13 @@ fn phrase(rs: &RuleSet, id: NodeId, nested: bool) -> String {
         Node::Known(i) => format!("{} is answered", q(i)),
         Node::Equals(i, o) => format!("{} is {}", q(i), opt(i, o)),
         Node::Includes(i, o) => format!("{} includes {}", q(i), opt(i, o)),
-        Node::Compare(i, op, v) => format!("{} {} {}", q(i), cmp(op), num(i, v)),
+        Node::Compare(i, op, v) => format!("{} is {}", q(i), threshold(rs, i, op, v)),
         Node::Count(i, op, v) => {
-            format!("the number ticked in {} {} {}", q(i), cmp(op), fmt_num(v))
+            format!(
+                "the number ticked in {} is {}",
+                q(i),
+                compared(op, &fmt_num(v))
+            )
         }
         Node::Criterion(c) => format!("'{}' holds", rs.criteria[c].label),
     }

@@ -5,8 +5,8 @@
 use std::io::{Read, Write};
 
 use super::limits::MAX_RECORD_BYTES;
-use super::pipeline::{self, BadRow, Output, ReadFailure, Worker};
-use super::rows::{Recorder, RowWriter};
+use super::pipeline::{self, Output, ReadFailure, Worker};
+use super::rows::{Recorder, screen_block};
 use super::{DEFAULT_ID_COLUMNS, Run, Tally, split};
 use crate::cli::exit::AppError;
 use crate::cli::output;
@@ -174,40 +174,10 @@ struct CsvWorker<'a> {
 
 impl Worker for CsvWorker<'_> {
     fn block(&mut self, bytes: &[u8], first_line: u64) -> Output {
-        let rs = self.rs;
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut tally = Tally::new(rs);
-        let mut bad: Vec<BadRow> = Vec::new();
-        let mut stopped = false;
-        let strict = self.strict;
-        let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {
-            bad.push((line, msg.to_string()));
-            if strict {
-                stopped = true;
-                return Err(AppError::Usage(String::new()));
-            }
-            Ok(())
-        };
-        let result = {
-            let mut rec = Recorder::new(
-                rs,
-                RowWriter::new(self.format, &mut out),
-                &mut tally,
-                &mut on_bad,
-            )
-            .with_id(self.with_id);
-            let r = self.rows(&mut rec, bytes, first_line);
-            // Rows before a --strict stop are kept, as a single pass would write them.
-            let flushed = rec.rows.flush();
-            r.and(flushed)
-        };
-        Output {
-            bytes: out,
-            tally,
-            bad,
-            stopped,
-            failed: result.err().filter(|_| !stopped).map(|e| e.to_string()),
-        }
+        let (rs, format, strict) = (self.rs, self.format, self.strict);
+        screen_block(rs, format, strict, self.with_id, bytes.len(), |rec| {
+            self.rows(rec, bytes, first_line)
+        })
     }
 }
 

@@ -14,8 +14,8 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
-use super::pipeline::{self, BadRow, Output, ReadFailure, Worker};
-use super::rows::{Recorder, RowWriter};
+use super::pipeline::{self, Output, ReadFailure, Worker};
+use super::rows::{Recorder, screen_block};
 use super::{DEFAULT_ID_COLUMNS, Run, Tally, split};
 use crate::cli::exit::AppError;
 use crate::cli::request::BatchFormat;
@@ -70,40 +70,10 @@ struct JsonlWorker<'a> {
 
 impl Worker for JsonlWorker<'_> {
     fn block(&mut self, bytes: &[u8], first_line: u64) -> Output {
-        let rs = self.rs;
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut tally = Tally::new(rs);
-        let mut bad: Vec<BadRow> = Vec::new();
-        let mut stopped = false;
-        let strict = self.strict;
-        let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {
-            bad.push((line, msg.to_string()));
-            if strict {
-                stopped = true;
-                return Err(AppError::Usage(String::new()));
-            }
-            Ok(())
-        };
-        let result = {
-            let mut rec = Recorder::new(
-                rs,
-                RowWriter::new(self.format, &mut out),
-                &mut tally,
-                &mut on_bad,
-            )
-            .with_id(true);
-            let r = self.rows(&mut rec, bytes, first_line);
-            // Rows before a --strict stop are kept, as a single pass would write them.
-            let flushed = rec.rows.flush();
-            r.and(flushed)
-        };
-        Output {
-            bytes: out,
-            tally,
-            bad,
-            stopped,
-            failed: result.err().filter(|_| !stopped).map(|e| e.to_string()),
-        }
+        let (rs, format, strict) = (self.rs, self.format, self.strict);
+        screen_block(rs, format, strict, true, bytes.len(), |rec| {
+            self.rows(rec, bytes, first_line)
+        })
     }
 }
 

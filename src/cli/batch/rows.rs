@@ -347,6 +347,51 @@ impl<'a> Recorder<'a> {
     }
 }
 
+/// Screens one block into its own output: `rows` hands every row of the
+/// block to the recorder. Bad rows are collected (with `--strict`, the
+/// first stops the block, and is not written); the rows before a stop are
+/// kept, as a single pass would write them.
+pub(super) fn screen_block(
+    rs: &RuleSet,
+    format: BatchFormat,
+    strict: bool,
+    with_id: bool,
+    capacity: usize,
+    rows: impl FnOnce(&mut Recorder<'_>) -> Result<(), AppError>,
+) -> super::pipeline::Output {
+    let mut out = Vec::with_capacity(capacity);
+    let mut tally = Tally::new(rs);
+    let mut bad: Vec<super::pipeline::BadRow> = Vec::new();
+    let mut stopped = false;
+    let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {
+        bad.push((line, msg.to_string()));
+        if strict {
+            stopped = true;
+            return Err(AppError::Usage(String::new()));
+        }
+        Ok(())
+    };
+    let result = {
+        let mut rec = Recorder::new(
+            rs,
+            RowWriter::new(format, &mut out),
+            &mut tally,
+            &mut on_bad,
+        )
+        .with_id(with_id);
+        let r = rows(&mut rec);
+        let flushed = rec.rows.flush();
+        r.and(flushed)
+    };
+    super::pipeline::Output {
+        bytes: out,
+        tally,
+        bad,
+        stopped,
+        failed: result.err().filter(|_| !stopped).map(|e| e.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
