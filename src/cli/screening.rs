@@ -146,7 +146,11 @@ pub fn render(
         Format::Markdown => report::markdown::render(&summary),
         Format::Html => report::html::render(&summary),
         Format::Json => report::json::render(&summary),
-        Format::Fhir => report::json::pretty(&report::fhir::response(rs, ev, &clock::now_utc())),
+        Format::Fhir => {
+            let authored = clock::now_utc();
+            let response = report::fhir::response(rs, ev, &authored);
+            report::json::pretty(&report::fhir_bundle::bundle(&summary, response, &authored))
+        }
     }
 }
 

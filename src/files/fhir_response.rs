@@ -23,15 +23,29 @@ pub fn is_response(text: &str) -> bool {
     t.starts_with('{')
         && serde_json::from_str::<Value>(t)
             .ok()
-            .is_some_and(|v| v.get("resourceType") == Some(&Value::from("QuestionnaireResponse")))
+            .is_some_and(|v| the_response(&v).is_some())
+}
+
+/// The QuestionnaireResponse itself, or the one a Bundle (as `--format
+/// fhir` writes) holds.
+fn the_response(v: &Value) -> Option<&Value> {
+    match v.get("resourceType").and_then(Value::as_str) {
+        Some("QuestionnaireResponse") => Some(v),
+        Some("Bundle") => v.get("entry")?.as_array()?.iter().find_map(|e| {
+            let r = e.get("resource")?;
+            (r.get("resourceType") == Some(&Value::from("QuestionnaireResponse"))).then_some(r)
+        }),
+        _ => None,
+    }
 }
 
 /// The answers-file text a response stands for, or why it cannot be read.
 /// `is_multi` says which question ids take a list (a multiple choice), so
 /// that one ticked option is still written as a list.
 pub fn to_answers_text(text: &str, is_multi: &dyn Fn(&str) -> bool) -> Result<String, String> {
-    let v: Value =
+    let whole: Value =
         serde_json::from_str(text).map_err(|e| format!("not a FHIR resource in JSON: {e}"))?;
+    let v = the_response(&whole).ok_or("not a QuestionnaireResponse (or a Bundle holding one)")?;
     let canonical = v
         .get("questionnaire")
         .and_then(Value::as_str)

@@ -334,8 +334,13 @@ fn markdown_and_html_reports() {
 
 #[test]
 fn fhir_questionnaire_and_response_parse_as_fhir_r4() {
-    use fhirbolt::model::r4::resources::{Questionnaire, QuestionnaireResponse};
-    for rules in ["nass-2015", "evicore-cmm-611", "insite-sifi-2016"] {
+    use fhirbolt::model::r4::resources::{Observation, Questionnaire, QuestionnaireResponse};
+    for rules in [
+        "nass-2015",
+        "evicore-cmm-611",
+        "insite-sifi-2016",
+        "bcbs-mp-555",
+    ] {
         let q_text = ok(&["export", "fhir-questionnaire", "--rules", rules]);
         let q: Questionnaire = fhirbolt::serde::json::from_str(&q_text, None)
             .unwrap_or_else(|e| panic!("{rules}: not a FHIR R4 Questionnaire: {e}"));
@@ -345,10 +350,33 @@ fn fhir_questionnaire_and_response_parse_as_fhir_r4() {
         serde_json::from_str(&ok(&["export", "fhir-questionnaire"])).expect("json");
     let link_ids = link_ids(&q_json);
     for c in ["met.yaml", "incomplete.yaml", "red-flag.yaml"] {
-        let r_text = ok(&["run", "-a", &case(c), "-f", "fhir"]);
-        let _: QuestionnaireResponse = fhirbolt::serde::json::from_str(&r_text, None)
+        let b_text = ok(&["run", "-a", &case(c), "-f", "fhir"]);
+        let b: serde_json::Value = serde_json::from_str(&b_text).expect("json");
+        assert_eq!(b["resourceType"], "Bundle");
+        assert_eq!(b["type"], "collection");
+        let _: Observation =
+            fhirbolt::serde::json::from_str(&b["entry"][1]["resource"].to_string(), None)
+                .unwrap_or_else(|e| panic!("{c}: not a FHIR R4 Observation: {e}"));
+        // The Bundle: the response, and the Observation of the outcome.
+        let r = b["entry"][0]["resource"].clone();
+        let obs = &b["entry"][1]["resource"];
+        assert_eq!(obs["resourceType"], "Observation", "{c}");
+        assert_eq!(
+            obs["derivedFrom"][0]["reference"], b["entry"][0]["fullUrl"],
+            "{c}"
+        );
+        assert!(
+            obs["text"]["div"]
+                .as_str()
+                .is_some_and(|d| d.contains("NOT MEDICAL ADVICE"))
+        );
+        assert!(
+            obs["note"][0]["text"]
+                .as_str()
+                .is_some_and(|n| n.contains("sha256"))
+        );
+        let _: QuestionnaireResponse = fhirbolt::serde::json::from_str(&r.to_string(), None)
             .unwrap_or_else(|e| panic!("{c}: not a FHIR R4 QuestionnaireResponse: {e}"));
-        let r: serde_json::Value = serde_json::from_str(&r_text).expect("json");
         assert_eq!(
             r["questionnaire"],
             "urn:sij-screen:questionnaire:nass-2015|2.0.0"
@@ -660,7 +688,13 @@ fn questionnaire_responses_are_read_as_answers() {
             serde_json::from_str(&ok(&["run", "-a", &path, "-f", "json"])).expect("json");
         assert_eq!(after["outcome"], before["outcome"], "{case_file}");
         assert_eq!(after["criteria"], before["criteria"], "{case_file}");
-        let status: serde_json::Value = serde_json::from_str(&qr).expect("qr");
+        let bundle: serde_json::Value = serde_json::from_str(&qr).expect("bundle");
+        let status = &bundle["entry"][0]["resource"];
+        assert_eq!(
+            bundle["entry"][1]["resource"]["valueCodeableConcept"]["coding"][0]["code"],
+            before["outcome"],
+            "{case_file}: the Observation carries the outcome"
+        );
         let want = if before["unanswered"].as_array().is_some_and(Vec::is_empty) {
             "completed"
         } else {
