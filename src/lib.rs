@@ -185,6 +185,37 @@ pub mod fuzzing {
         }
     }
 
+    /// A FHIR QuestionnaireResponse (or a Bundle holding one) read as
+    /// answers for the default rule set.
+    pub fn fhir_response(data: &[u8]) {
+        let Ok(text) = std::str::from_utf8(data) else {
+            return;
+        };
+        let rs = default_rules();
+        if !crate::files::fhir_response::is_response(text) {
+            return;
+        }
+        let is_multi = |id: &str| {
+            rs.question_idx(id).is_some_and(|qi| {
+                matches!(
+                    rs.questions[qi].kind,
+                    crate::engine::QuestionKind::MultipleChoice(_)
+                )
+            })
+        };
+        if let Ok(answers_text) = crate::files::fhir_response::to_answers_text(text, &is_multi)
+            && let Ok(doc) =
+                yaml::parse::<crate::files::answers::AnswersDoc>(&answers_text, FileId::MAIN)
+        {
+            let _ = crate::files::answers::bind(
+                rs,
+                &doc,
+                &answers_text,
+                crate::files::answers::Match::Strict,
+            );
+        }
+    }
+
     /// A vignette file for the default rule set.
     pub fn vignettes(data: &[u8]) {
         let Ok(text) = std::str::from_utf8(data) else {

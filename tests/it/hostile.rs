@@ -513,11 +513,12 @@ fn sigterm_during_batch_leaves_no_partial_output() {
 fn fuzz_regressions_do_not_panic() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
     type Target = (&'static str, fn(&[u8]));
-    let targets: [Target; 4] = [
+    let targets: [Target; 5] = [
         ("rule_set", sij_screen::fuzzing::rule_set),
         ("answers", sij_screen::fuzzing::answers),
         ("vignettes", sij_screen::fuzzing::vignettes),
         ("batch_rows", sij_screen::fuzzing::batch_rows),
+        ("fhir_response", sij_screen::fuzzing::fhir_response),
     ];
     let mut ran = 0;
     for (target, run) in targets {
