@@ -728,3 +728,46 @@ fn questionnaire_responses_are_read_as_answers() {
     assert!(err.contains("not a sij-screen questionnaire"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// `batch` reads NDJSON of QuestionnaireResponses (one per line, as FHIR
+/// bulk exports write them): each screens to the outcome its answers file
+/// gives, carrying the response's `id` as the case id.
+#[test]
+fn batch_reads_questionnaire_responses_line_by_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut ndjson = String::new();
+    let mut want = Vec::new();
+    for (i, case_file) in [
+        "met.yaml",
+        "not-met.yaml",
+        "incomplete.yaml",
+        "red-flag.yaml",
+        "excluded.yaml",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let bundle: serde_json::Value =
+            serde_json::from_str(&ok(&["run", "-a", &case(case_file), "-f", "fhir"]))
+                .expect("json");
+        let mut qr = bundle["entry"][0]["resource"].clone();
+        qr["id"] = serde_json::json!(format!("qr{i}"));
+        ndjson.push_str(&qr.to_string());
+        ndjson.push('\n');
+        want.push(
+            bundle["entry"][1]["resource"]["valueCodeableConcept"]["coding"][0]["code"].clone(),
+        );
+    }
+    let path = dir.path().join("responses.ndjson");
+    std::fs::write(&path, ndjson).expect("write");
+    let out = ok(&["batch", &path.display().to_string(), "-f", "jsonl"]);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
+    assert_eq!(rows.len(), want.len(), "{out}");
+    for (i, (row, outcome)) in rows.iter().zip(&want).enumerate() {
+        assert_eq!(row["case_id"], format!("qr{i}"), "{out}");
+        assert_eq!(&row["outcome"], outcome, "{out}");
+    }
+}
