@@ -151,6 +151,14 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
         Err(AppError::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             return Ok(Exit::Success);
         }
+        // The rows' writer knows no name for where it writes; name it here.
+        Err(AppError::Write { source, .. }) => {
+            let path = args.output.as_ref().map_or_else(
+                || "standard output".to_string(),
+                |p| inert(&p.display().to_string()).into_owned(),
+            );
+            return Err(AppError::Write { path, source });
+        }
         Err(e) => return Err(e),
     };
     sink.finish(args.output.as_deref())?;

@@ -7,11 +7,13 @@
 //! refuses a row of another length, so a value can never land under its
 //! neighbour's column.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::Tally;
 use crate::cli::exit::AppError;
 use crate::cli::request::BatchFormat;
+use crate::diagnostics::inert;
 use crate::engine::{Answer, Outcome, RuleSet, Tri};
 use crate::report::is_adverse;
 
@@ -29,13 +31,18 @@ fn csv_err(e: csv::Error) -> AppError {
     }
 }
 
-/// A text cell made safe to open in a spreadsheet: one starting with `=`,
-/// `+`, `-`, `@`, a tab or a carriage return would be read as a formula, so
-/// it gets a leading `'` (as OWASP advises for CSV injection).
-pub(super) fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
+/// A text cell from the input (a case id, a message quoting a value) made
+/// safe to show: control characters become visible escapes, as everywhere
+/// else the tool prints file text, since CSV rows often go straight to a
+/// terminal; and a cell starting with `=`, `+`, `-`, `@` or a tab would be
+/// read as a formula by a spreadsheet, so it gets a leading `'` (as OWASP
+/// advises for CSV injection). JSON Lines needs neither: JSON escapes
+/// control characters and is not opened as a spreadsheet.
+pub(super) fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
+    let s = inert(s);
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
-        _ => s.into(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t') => format!("'{s}").into(),
+        _ => s,
     }
 }
 
@@ -403,5 +410,7 @@ mod tests {
         assert_eq!(spreadsheet_safe("-2"), "'-2");
         assert_eq!(spreadsheet_safe("@cmd"), "'@cmd");
         assert_eq!(spreadsheet_safe("case-1"), "case-1");
+        assert_eq!(spreadsheet_safe("\u{1b}[2Jc\u{7}"), "\\u{1b}[2Jc\\u{7}");
+        assert_eq!(spreadsheet_safe("\r=1"), "\\u{d}=1");
     }
 }
