@@ -195,15 +195,8 @@ pub mod fuzzing {
         if !crate::files::fhir_response::is_response(text) {
             return;
         }
-        let is_multi = |id: &str| {
-            rs.question_idx(id).is_some_and(|qi| {
-                matches!(
-                    rs.questions[qi].kind,
-                    crate::engine::QuestionKind::MultipleChoice(_)
-                )
-            })
-        };
-        if let Ok(answers_text) = crate::files::fhir_response::to_answers_text(text, &is_multi)
+        if let Ok(answers_text) =
+            crate::files::fhir_response::to_answers_text(text, &|q| rs.takes_list(q))
             && let Ok(doc) =
                 yaml::parse::<crate::files::answers::AnswersDoc>(&answers_text, FileId::MAIN)
         {

@@ -91,15 +91,8 @@ impl AnswersFile {
     pub fn bind(&self, rs: &RuleSet, mode: Match) -> Result<Vec<Answer>, AppError> {
         if let Some(json) = &self.response {
             // Re-made knowing which of this rule set's questions take lists.
-            let is_multi = |id: &str| {
-                rs.question_idx(id).is_some_and(|qi| {
-                    matches!(
-                        rs.questions[qi].kind,
-                        crate::engine::QuestionKind::MultipleChoice(_)
-                    )
-                })
-            };
-            let again = Self::from_response(self.name.clone(), json.clone(), &is_multi)?;
+            let again =
+                Self::from_response(self.name.clone(), json.clone(), &|q| rs.takes_list(q))?;
             return answers::bind(rs, &again.doc, &again.text, mode).map_err(|d| {
                 AppError::Invalid(Diagnostics::with_text(&again.name, &again.text, d))
             });
@@ -159,7 +152,6 @@ mod tests {
     use crate::analysis::vignettes;
     use crate::compile::catalog::{self, VIGNETTES};
     use crate::diagnostics::FileId;
-    use crate::engine::QuestionKind;
     use crate::files::answers::{self, Match};
     use crate::files::{fhir_response, yaml};
     use crate::report::fhir;
@@ -174,15 +166,10 @@ mod tests {
             let rs = catalog::load(id).expect("bundled").rules;
             let doc = yaml::parse(text, FileId::MAIN).expect("vignettes");
             let cases = vignettes::case_answers(&rs, &doc, text).expect("cases");
-            let is_multi = |q: &str| {
-                rs.question_idx(q).is_some_and(|qi| {
-                    matches!(rs.questions[qi].kind, QuestionKind::MultipleChoice(_))
-                })
-            };
             for (case, given) in cases {
                 let ev = rs.evaluate(&given);
                 let json = fhir::response(&rs, &ev, "2026-01-01T00:00:00Z").to_string();
-                let answers_text = fhir_response::to_answers_text(&json, &is_multi)
+                let answers_text = fhir_response::to_answers_text(&json, &|q| rs.takes_list(q))
                     .unwrap_or_else(|e| panic!("{id}/{case}: {e}"));
                 let back_doc = yaml::parse(&answers_text, FileId::MAIN).expect("answers");
                 let back = answers::bind(&rs, &back_doc, &answers_text, Match::Strict)

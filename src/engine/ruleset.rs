@@ -269,6 +269,14 @@ impl RuleSet {
         self.question_index.get(id).copied()
     }
 
+    /// Whether question `id` exists and takes a list of options (a multiple
+    /// choice): readers of other formats need it to write one ticked
+    /// option as a list.
+    pub fn takes_list(&self, id: &str) -> bool {
+        self.question_idx(id)
+            .is_some_and(|qi| matches!(self.questions[qi].kind, QuestionKind::MultipleChoice(_)))
+    }
+
     pub fn criterion_idx(&self, id: &str) -> Option<CriterionIdx> {
         self.criterion_index.get(id).copied()
     }

@@ -19,11 +19,19 @@ pub const CANONICAL_PREFIX: &str = "urn:sij-screen:questionnaire:";
 /// Whether `text` is a FHIR QuestionnaireResponse (JSON with that
 /// `resourceType`).
 pub fn is_response(text: &str) -> bool {
+    read(text).is_some()
+}
+
+/// `text` parsed, when it is a QuestionnaireResponse (or a Bundle holding
+/// one): parse once with this, then take [`answers_text`] of it.
+pub fn read(text: &str) -> Option<Value> {
     let t = text.trim_start();
-    t.starts_with('{')
-        && serde_json::from_str::<Value>(t)
-            .ok()
-            .is_some_and(|v| the_response(&v).is_some())
+    if !t.starts_with('{') {
+        return None;
+    }
+    serde_json::from_str::<Value>(t)
+        .ok()
+        .filter(|v| the_response(v).is_some())
 }
 
 /// The QuestionnaireResponse itself, or the one a Bundle (as `--format
@@ -45,7 +53,12 @@ fn the_response(v: &Value) -> Option<&Value> {
 pub fn to_answers_text(text: &str, is_multi: &dyn Fn(&str) -> bool) -> Result<String, String> {
     let whole: Value =
         serde_json::from_str(text).map_err(|e| format!("not a FHIR resource in JSON: {e}"))?;
-    let v = the_response(&whole).ok_or("not a QuestionnaireResponse (or a Bundle holding one)")?;
+    answers_text(&whole, is_multi)
+}
+
+/// [`to_answers_text`] of a resource already parsed.
+pub fn answers_text(whole: &Value, is_multi: &dyn Fn(&str) -> bool) -> Result<String, String> {
+    let v = the_response(whole).ok_or("not a QuestionnaireResponse (or a Bundle holding one)")?;
     let canonical = v
         .get("questionnaire")
         .and_then(Value::as_str)

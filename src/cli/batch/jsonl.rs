@@ -21,7 +21,6 @@ use crate::cli::exit::AppError;
 use crate::cli::request::BatchFormat;
 use crate::diagnostics::FileId;
 use crate::diagnostics::{inert, suggest};
-use crate::engine::QuestionKind;
 use crate::engine::answer::{RawRef, parse_raw};
 use crate::engine::ruleset::Question;
 use crate::engine::{Answer, RuleSet};
@@ -106,8 +105,10 @@ impl JsonlWorker<'_> {
             }
             // A line may be a FHIR QuestionnaireResponse (NDJSON of
             // responses, as FHIR bulk exports write them).
-            if self.resource_type.find(raw).is_some() && fhir_response::is_response(text) {
-                match response_answers(self.rs, text) {
+            if self.resource_type.find(raw).is_some()
+                && let Some(resource) = fhir_response::read(text)
+            {
+                match response_answers(self.rs, &resource) {
                     Ok((id, answers)) => {
                         rec.buf.answers.copy_from_slice(&answers);
                         rec.screened(id.as_deref(), this)?;
@@ -138,16 +139,16 @@ type WithId<T> = (Option<String>, T);
 
 /// A QuestionnaireResponse line's id (`id`, if any) and answers, checked as
 /// an answers file is; or its id and the first problem.
-fn response_answers(rs: &RuleSet, text: &str) -> Result<WithId<Vec<Answer>>, WithId<String>> {
-    let id = serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(String::from));
-    let is_multi = |q: &str| {
-        rs.question_idx(q)
-            .is_some_and(|qi| matches!(rs.questions[qi].kind, QuestionKind::MultipleChoice(_)))
-    };
-    let answers_text =
-        fhir_response::to_answers_text(text, &is_multi).map_err(|e| (id.clone(), e))?;
+fn response_answers(
+    rs: &RuleSet,
+    resource: &serde_json::Value,
+) -> Result<WithId<Vec<Answer>>, WithId<String>> {
+    let id = resource
+        .get("id")
+        .and_then(|i| i.as_str())
+        .map(String::from);
+    let answers_text = fhir_response::answers_text(resource, &|q| rs.takes_list(q))
+        .map_err(|e| (id.clone(), e))?;
     let doc = yaml::parse::<AnswersDoc>(&answers_text, FileId::MAIN)
         .map_err(|d| (id.clone(), d.message))?;
     answers::bind(rs, &doc, &answers_text, Match::Strict)
