@@ -76,6 +76,20 @@ pub fn read_answers_text(rs: &RuleSet, text: &str) -> Result<Vec<Answer>, String
 }
 
 /// A condition in words: `first_block_relief_percent >= 75 and ...`.
+/// Every case of a vignettes file, by id, with its answers (through
+/// `extends`), for tests that screen the bundled cases elsewhere (the FHIR
+/// renderer check).
+pub fn vignette_answers(rs: &RuleSet, text: &str) -> Result<Vec<(String, Vec<Answer>)>, String> {
+    let doc: files::vignettes::VignetteDoc =
+        files::yaml::parse(text, diagnostics::FileId::MAIN).map_err(|d| d.message)?;
+    analysis::vignettes::case_answers(rs, &doc, text).map_err(|ds| {
+        ds.iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 pub fn describe_condition(rs: &RuleSet, node: NodeId) -> String {
     analysis::describe::condition(rs, node)
 }

@@ -135,8 +135,12 @@ pub struct ExportArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportKind {
-    /// The rule set's questions as a FHIR R4 Questionnaire (JSON).
+    /// The rule set as a self-scoring FHIR R4 / SDC Questionnaire (JSON):
+    /// skip logic, and every criterion and the outcome computed in FHIRPath.
     FhirQuestionnaire,
+    /// The code systems of its answer options, criteria and outcomes, as a
+    /// FHIR R4 Bundle of CodeSystems (JSON).
+    FhirCodeSystems,
 }
 
 #[derive(Debug, Args)]

@@ -218,4 +218,25 @@ mod tests {
         }
         assert_eq!(BUNDLED[0].id, DEFAULT_ID);
     }
+
+    #[test]
+    fn none_is_reserved_on_a_tick_list_only() {
+        let text = include_str!("../../tests/fixtures/ticks.yaml");
+        let ticked = text.replace("{ id: b, label: Beta }", "{ id: none, label: None }");
+        let d = compile_text("t.yaml", &ticked).expect_err("refused");
+        assert!(
+            d.items.iter().any(|i| i
+                .message
+                .contains("'none' is reserved on a multiple choice")),
+            "{d:?}"
+        );
+        // A single choice may still have an option `none`.
+        let single = ticked
+            .replace("type: multiple_choice", "type: single_choice")
+            .replace(
+                "condition: { count: { question: contra, op: \">=\", value: 1 } }",
+                "condition: { equals: { question: contra, option: a } }",
+            );
+        compile_text("t.yaml", &single).unwrap_or_else(|d| panic!("{d:?}"));
+    }
 }

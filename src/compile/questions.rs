@@ -95,6 +95,14 @@ impl Compiler {
                             "option id 'unknown' is reserved for \"not assessed\"",
                         );
                     }
+                    // FHIR export and import code "none of these" as `none`
+                    // on a tick list, so an option may not take that code.
+                    if o.id.value == "none" && q.kind.value == QuestionType::MultipleChoice {
+                        self.error(
+                            Span::of(file, &o.id),
+                            "option id 'none' is reserved on a multiple choice for \"none of these\" (answer [] in an answers file)",
+                        );
+                    }
                 }
                 let list = opts
                     .value

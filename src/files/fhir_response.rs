@@ -4,17 +4,39 @@
 //! The response is turned into the answers-file text it stands for, which
 //! then goes through the one answers-file reader, so the checks are the same
 //! as for a YAML file: `questionnaire` names the rule set and version
-//! (`urn:sij-screen:questionnaire:ID|VERSION`), each item's `linkId` is a
+//! (`https://sij-screen.org/fhir/Questionnaire/ID|VERSION`, or the older
+//! `urn:sij-screen:questionnaire:ID|VERSION`), each item's `linkId` is a
 //! question id (groups are walked), `valueBoolean` is yes/no, a coding's
 //! `code` is an option id (`unknown` is "not assessed", `none` is "none of
 //! these" on a multiple choice), a number is a number, and an item marked
-//! with the data-absent-reason extension (or answered `unknown`) is unknown.
-//! A response for another questionnaire is refused with its canonical.
+//! with the data-absent-reason extension, answered `unknown`, or with its
+//! "not assessed" box (`ID:not-assessed`) ticked is unknown. The read-only
+//! items a renderer computed (`sij-screen:...`) are results, not answers,
+//! and are passed over. A response for another questionnaire is refused
+//! with its canonical.
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 
+/// The base of the tool's canonical URLs. Stable: saved responses and
+/// other systems refer to them. Every resource they name is what `export`
+/// writes, so a FHIR server that hosts those files resolves them.
+pub const CANONICAL_BASE: &str = "https://sij-screen.org/fhir";
+
 /// The canonical prefix of the tool's questionnaires.
-pub const CANONICAL_PREFIX: &str = "urn:sij-screen:questionnaire:";
+pub const CANONICAL_PREFIX: &str = "https://sij-screen.org/fhir/Questionnaire/";
+
+/// The prefix the first FHIR export used, still read.
+const LEGACY_PREFIX: &str = "urn:sij-screen:questionnaire:";
+
+/// The linkId suffix of the "not assessed" check box that follows a number
+/// question allowing "unknown" (a number item cannot hold an "unknown"
+/// option). `:` never occurs in a question id, so it cannot clash.
+pub const NOT_ASSESSED_SUFFIX: &str = ":not-assessed";
+
+/// The linkId prefix of the computed, read-only result items.
+pub const RESULT_PREFIX: &str = "sij-screen:";
 
 /// Whether `text` is a FHIR QuestionnaireResponse (JSON with that
 /// `resourceType`).
@@ -63,7 +85,10 @@ pub fn answers_text(whole: &Value, is_multi: &dyn Fn(&str) -> bool) -> Result<St
         .get("questionnaire")
         .and_then(Value::as_str)
         .ok_or("the QuestionnaireResponse names no questionnaire")?;
-    let rest = canonical.strip_prefix(CANONICAL_PREFIX).ok_or_else(|| {
+    let rest = canonical
+        .strip_prefix(CANONICAL_PREFIX)
+        .or_else(|| canonical.strip_prefix(LEGACY_PREFIX))
+        .ok_or_else(|| {
         format!(
             "the QuestionnaireResponse is for '{canonical}', not a sij-screen questionnaire ({CANONICAL_PREFIX}ID|VERSION)"
         )
@@ -77,14 +102,33 @@ pub fn answers_text(whole: &Value, is_multi: &dyn Fn(&str) -> bool) -> Result<St
     if let Some(v) = version {
         out.push_str(&format!("version: {}\n", json_str(v)));
     }
-    let mut entries = String::new();
-    let mut seen = Vec::new();
-    walk(v.get("item"), &mut entries, &mut seen, is_multi)?;
+    let mut entries = Entries::default();
+    walk(v.get("item"), &mut entries, is_multi)?;
+    // A ticked "not assessed" box makes its number unknown; a value as well
+    // is a contradiction, refused rather than guessed.
+    let Entries {
+        list: mut entries,
+        index,
+        not_assessed,
+    } = entries;
+    for id in not_assessed {
+        match index.get(&id).map(|&i| &entries[i]) {
+            Some((_, v)) if v != "unknown" => {
+                return Err(format!(
+                    "'{id}' has the answer {v} and is also marked not assessed; keep one"
+                ));
+            }
+            Some(_) => {}
+            None => entries.push((id, "unknown".into())),
+        }
+    }
     if entries.is_empty() {
         out.push_str("answers: {}\n");
     } else {
         out.push_str("answers:\n");
-        out.push_str(&entries);
+        for (k, v) in entries {
+            out.push_str(&format!("  {}: {v}\n", json_str(&k)));
+        }
     }
     Ok(out)
 }
@@ -95,10 +139,19 @@ fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// The answers read so far, in order, with an index by question id (a
+/// hostile file may hold very many items: every lookup is constant time).
+#[derive(Default)]
+struct Entries {
+    list: Vec<(String, String)>,
+    index: HashMap<String, usize>,
+    /// Questions whose "not assessed" box is ticked, each once.
+    not_assessed: Vec<String>,
+}
+
 fn walk(
     items: Option<&Value>,
-    out: &mut String,
-    seen: &mut Vec<String>,
+    out: &mut Entries,
     is_multi: &dyn Fn(&str) -> bool,
 ) -> Result<(), String> {
     let Some(items) = items.and_then(Value::as_array) else {
@@ -109,6 +162,11 @@ fn walk(
             .get("linkId")
             .and_then(Value::as_str)
             .ok_or("an item without a linkId")?;
+        // What a renderer computed (the outcome, each criterion) is a
+        // result, not an answer.
+        if link.starts_with(RESULT_PREFIX) {
+            continue;
+        }
         let answers = item.get("answer").and_then(Value::as_array);
         let absent = item
             .get("extension")
@@ -119,15 +177,34 @@ fn walk(
                         == Some("http://hl7.org/fhir/StructureDefinition/data-absent-reason")
                 })
             });
-        // A group: its items are the questions.
-        if answers.is_none() && !absent {
-            walk(item.get("item"), out, seen, is_multi)?;
+        if let Some(question) = link.strip_suffix(NOT_ASSESSED_SUFFIX) {
+            let ticked = match answers.map(Vec::as_slice).unwrap_or_default() {
+                [] => false,
+                [one] => one
+                    .get("valueBoolean")
+                    .and_then(Value::as_bool)
+                    .ok_or_else(|| {
+                        format!("{link}: the \"not assessed\" box takes a boolean answer")
+                    })?,
+                _ => return Err(format!("{link}: more than one answer")),
+            };
+            if ticked {
+                if out.index.contains_key(link) {
+                    return Err(format!("the item '{link}' appears twice"));
+                }
+                out.index.insert(link.to_string(), usize::MAX);
+                out.not_assessed.push(question.to_string());
+            }
             continue;
         }
-        if seen.iter().any(|s| s == link) {
+        // A group: its items are the questions.
+        if answers.is_none() && !absent {
+            walk(item.get("item"), out, is_multi)?;
+            continue;
+        }
+        if out.index.contains_key(link) {
             return Err(format!("the item '{link}' appears twice"));
         }
-        seen.push(link.to_string());
         let value = if absent {
             "unknown".to_string()
         } else {
@@ -137,7 +214,8 @@ fn walk(
                 is_multi(link),
             )?
         };
-        out.push_str(&format!("  {}: {value}\n", json_str(link)));
+        out.index.insert(link.to_string(), out.list.len());
+        out.list.push((link.to_string(), value));
     }
     Ok(())
 }
@@ -230,5 +308,39 @@ mod tests {
         let e = to_answers_text(qr, &|_| false).expect_err("refused");
         assert!(e.contains("not a sij-screen questionnaire"), "{e}");
         assert!(!is_response("rule_set: x"));
+    }
+
+    #[test]
+    fn a_not_assessed_box_is_unknown_and_results_are_passed_over() {
+        let qr = r#"{"resourceType": "QuestionnaireResponse",
+            "questionnaire": "https://sij-screen.org/fhir/Questionnaire/nass-2015|2.0.0",
+            "item": [
+                {"linkId": "block_count:not-assessed", "answer": [{"valueBoolean": true}]},
+                {"linkId": "first_block_relief_percent:not-assessed", "answer": [{"valueBoolean": false}]},
+                {"linkId": "first_block_relief_percent", "answer": [{"valueInteger": 80}]},
+                {"linkId": "sij-screen:result", "item": [
+                    {"linkId": "sij-screen:outcome", "answer": [{"valueString": "MET: ..."}]}
+                ]}
+            ]}"#;
+        let text = to_answers_text(qr, &|_| false).expect("reads");
+        assert!(text.contains("\"block_count\": unknown"), "{text}");
+        assert!(
+            text.contains("\"first_block_relief_percent\": 80"),
+            "{text}"
+        );
+        assert!(!text.contains("sij-screen:"), "{text}");
+        // A value and a ticked box contradict each other.
+        let both = qr.replace(
+            r#""first_block_relief_percent:not-assessed", "answer": [{"valueBoolean": false}]"#,
+            r#""first_block_relief_percent:not-assessed", "answer": [{"valueBoolean": true}]"#,
+        );
+        let e = to_answers_text(&both, &|_| false).expect_err("refused");
+        assert!(e.contains("also marked not assessed"), "{e}");
+        // The first export's canonical is still read.
+        let old = qr.replace(
+            "https://sij-screen.org/fhir/Questionnaire/",
+            "urn:sij-screen:questionnaire:",
+        );
+        assert!(to_answers_text(&old, &|_| false).is_ok());
     }
 }

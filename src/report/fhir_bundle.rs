@@ -9,17 +9,15 @@
 //! this is not; a GuidanceResponse reports a decision-support *module* run,
 //! which needs a published module. No clinical codes are invented: the
 //! Observation's code, outcome and criteria are coded in the tool's own
-//! `urn:sij-screen:` systems, with their meaning in text.
+//! code systems (`export fhir-code-systems`), with their meaning in text.
 
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::Summary;
+use super::fhir::{OUTCOME_CODE, OUTCOME_SYSTEM, criterion_system_of};
 use super::html::escape;
 use crate::engine::{CriterionKind, Outcome, Tri};
-
-const OUTCOME_SYSTEM: &str = "urn:sij-screen:outcome";
-const CRITERION_SYSTEM: &str = "urn:sij-screen:criterion";
 
 /// A stable `urn:uuid:` made from the content, so the same screening gives
 /// the same ids.
@@ -42,13 +40,14 @@ pub fn bundle(s: &Summary, response: Value, authored: &str) -> Value {
     let response_id = uuid_of(&format!("qr|{response}|{authored}"));
     let observation_id = uuid_of(&format!("obs|{response}|{authored}"));
     let final_outcome = s.outcome != Outcome::Incomplete;
+    let criterion_system = criterion_system_of(&s.rule_set_id);
     let components: Vec<Value> = s
         .criteria
         .iter()
         .map(|c| {
             let mut comp = json!({
                 "code": {
-                    "coding": [{"system": CRITERION_SYSTEM, "code": c.id, "display": c.label}],
+                    "coding": [{"system": criterion_system, "code": c.id, "display": c.label}],
                     "text": format!("{} ({})", c.label, c.kind.label()),
                 },
             });
@@ -87,12 +86,12 @@ pub fn bundle(s: &Summary, response: Value, authored: &str) -> Value {
         "status": if final_outcome { "final" } else { "preliminary" },
         "text": {"status": "generated", "div": narrative},
         "code": {
-            "coding": [{"system": OUTCOME_SYSTEM, "code": "screening-outcome", "display": "SI joint fusion screening outcome"}],
+            "coding": [{"system": OUTCOME_SYSTEM, "code": OUTCOME_CODE, "display": "Selection-criteria screening outcome"}],
             "text": format!("Screening outcome under {} {}", s.rule_set_id, s.version),
         },
         "effectiveDateTime": authored,
         "valueCodeableConcept": {
-            "coding": [{"system": OUTCOME_SYSTEM, "code": s.outcome.as_str()}],
+            "coding": [{"system": OUTCOME_SYSTEM, "code": s.outcome.as_str(), "display": s.outcome.as_str().replace('_', " ")}],
             "text": s.outcome_sentence(),
         },
         "derivedFrom": [{"reference": response_id}],

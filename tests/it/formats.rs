@@ -344,7 +344,21 @@ fn fhir_questionnaire_and_response_parse_as_fhir_r4() {
         let q_text = ok(&["export", "fhir-questionnaire", "--rules", rules]);
         let q: Questionnaire = fhirbolt::serde::json::from_str(&q_text, None)
             .unwrap_or_else(|e| panic!("{rules}: not a FHIR R4 Questionnaire: {e}"));
-        assert_eq!(q.item.len(), catalog_sections(rules), "{rules}");
+        // The sections, and the computed result at the end.
+        assert_eq!(q.item.len(), catalog_sections(rules) + 1, "{rules}");
+        let cs_text = ok(&["export", "fhir-code-systems", "--rules", rules]);
+        let cs: serde_json::Value = serde_json::from_str(&cs_text).expect("json");
+        let entries = cs["entry"].as_array().expect("entries");
+        assert_eq!(entries.len(), 3, "{rules}");
+        for e in entries {
+            let s: fhirbolt::model::r4::resources::CodeSystem =
+                fhirbolt::serde::json::from_str(&e["resource"].to_string(), None)
+                    .unwrap_or_else(|e| panic!("{rules}: not a FHIR R4 CodeSystem: {e}"));
+            assert_eq!(
+                s.url.and_then(|u| u.value),
+                e["fullUrl"].as_str().map(String::from)
+            );
+        }
     }
     let q_json: serde_json::Value =
         serde_json::from_str(&ok(&["export", "fhir-questionnaire"])).expect("json");
@@ -379,9 +393,12 @@ fn fhir_questionnaire_and_response_parse_as_fhir_r4() {
             .unwrap_or_else(|e| panic!("{c}: not a FHIR R4 QuestionnaireResponse: {e}"));
         assert_eq!(
             r["questionnaire"],
-            "urn:sij-screen:questionnaire:nass-2015|2.0.0"
+            "https://sij-screen.org/fhir/Questionnaire/nass-2015|2.0.0"
         );
-        assert_eq!(q_json["url"], "urn:sij-screen:questionnaire:nass-2015");
+        assert_eq!(
+            q_json["url"],
+            "https://sij-screen.org/fhir/Questionnaire/nass-2015"
+        );
         for id in link_ids_of_response(&r) {
             assert!(
                 link_ids.contains(&id),

@@ -10,13 +10,10 @@ pub fn run(rules: &str, what: ExportKind) -> Result<Exit, AppError> {
     let loaded = catalog::load(rules)?;
     match what {
         ExportKind::FhirQuestionnaire => {
-            let (q, not_expressed) = fhir::questionnaire(&loaded.rules);
-            for id in not_expressed {
-                output::eprintln(&format!(
-                    "sij-screen: warning: the skip logic of '{id}' cannot be written as FHIR enableWhen; exported without it"
-                ));
-            }
-            output::stdout(&json::pretty(&q))?;
+            output::stdout(&json::pretty(&fhir::questionnaire(&loaded.rules)))?;
+        }
+        ExportKind::FhirCodeSystems => {
+            output::stdout(&json::pretty(&fhir::code_systems(&loaded.rules)))?;
         }
     }
     Ok(Exit::Success)

@@ -1,0 +1,340 @@
+//! A rule set as FHIRPath, so that an SDC form renderer computes the same
+//! screening as the engine while the answers are entered.
+//!
+//! FHIRPath already has the engine's three-valued logic: an empty collection
+//! is "unknown", and `and`, `or` and `not()` follow Kleene's tables on it. So
+//! each question becomes a variable holding its answer (empty when it is
+//! unanswered, answered "unknown", or not asked), each skip rule and each
+//! criterion a variable over those, in the engine's order, and the outcome
+//! one expression by the engine's precedence. The few places where FHIRPath
+//! differs from the engine are written out longhand:
+//!
+//! - `contains` on an empty list is false, not empty, so a multiple choice
+//!   that is not answered is tested with `exists()` first;
+//! - `at_least` counts trues and unknowns with `iif`, exactly as
+//!   [`Tri::at_least`](crate::engine::Tri::at_least) does, and an item whose
+//!   question skip logic decided not to ask counts as false under
+//!   `skipped: not_met`;
+//! - a number answered "not assessed" has no value, so it is read as empty.
+//!
+//! The names are SDC `variable` names (letters, digits, `_`), made unique by
+//! the question's or criterion's index.
+
+use std::fmt::Write as _;
+
+use crate::engine::{CmpOp, CriterionKind, Node, NodeId, QuestionKind, RuleSet, Urgency};
+
+pub use crate::files::fhir_response::{NOT_ASSESSED_SUFFIX, RESULT_PREFIX};
+
+/// The variable names of one rule set.
+pub struct Names {
+    question: Vec<String>,
+    ask: Vec<Option<String>>,
+    criterion: Vec<String>,
+}
+
+fn variable_name(prefix: &str, index: usize, id: &str) -> String {
+    let mut name = format!("{prefix}{index}_");
+    name.extend(
+        id.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
+    );
+    name.truncate(64);
+    name
+}
+
+impl Names {
+    pub fn new(rs: &RuleSet) -> Self {
+        Names {
+            question: rs
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| variable_name("q", i, &q.id))
+                .collect(),
+            ask: rs
+                .questions
+                .iter()
+                .enumerate()
+                .map(|(i, q)| q.ask_when.map(|_| variable_name("ask", i, &q.id)))
+                .collect(),
+            criterion: rs
+                .criteria
+                .iter()
+                .enumerate()
+                .map(|(i, c)| variable_name("c", i, &c.id))
+                .collect(),
+        }
+    }
+
+    /// `%name` of the variable saying whether question `qi` is asked, when
+    /// it has skip logic.
+    pub fn ask(&self, qi: usize) -> Option<String> {
+        self.ask[qi].as_ref().map(|n| format!("%{n}"))
+    }
+}
+
+/// A FHIRPath string literal.
+pub fn literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+fn number(v: f64) -> String {
+    match crate::engine::whole_number(v) {
+        Some(n) => n.to_string(),
+        None => format!("{v}"),
+    }
+}
+
+fn answers_of(link: &str) -> String {
+    format!(
+        "%resource.repeat(item).where(linkId = {}).answer.value",
+        literal(link)
+    )
+}
+
+/// The variables, in the order they must be evaluated: each question's
+/// skip rule and answer, in question order (skip logic reads only earlier
+/// questions), then the criteria in the engine's evaluation order. Each is
+/// `(name, expression)`.
+pub fn variables(rs: &RuleSet, names: &Names) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (qi, q) in rs.questions.iter().enumerate() {
+        let raw = match &q.kind {
+            // "Unknown / not assessed" is an option: it is no value.
+            QuestionKind::YesNo
+            | QuestionKind::SingleChoice(_)
+            | QuestionKind::MultipleChoice(_) => {
+                format!("{}.code.where($this != 'unknown')", answers_of(&q.id))
+            }
+            QuestionKind::Number(_) if q.allow_unknown => format!(
+                "iif({} = true, {{}}, {})",
+                answers_of(&format!("{}{NOT_ASSESSED_SUFFIX}", q.id)),
+                answers_of(&q.id)
+            ),
+            QuestionKind::Number(_) => answers_of(&q.id),
+        };
+        let value = match (&names.ask[qi], q.ask_when) {
+            (Some(ask), Some(node)) => {
+                out.push((ask.clone(), expr(rs, names, node)));
+                // Not asked, or not yet known to be asked: no answer, as the
+                // engine drops the answers of questions it does not ask.
+                format!("iif(%{ask}, {raw}, {{}})")
+            }
+            _ => raw,
+        };
+        out.push((names.question[qi].clone(), value));
+    }
+    for &ci in &rs.eval_order {
+        out.push((
+            names.criterion[ci].clone(),
+            expr(rs, names, rs.criteria[ci].root),
+        ));
+    }
+    out
+}
+
+/// A condition as a FHIRPath expression: `true`, `false` or empty.
+pub fn expr(rs: &RuleSet, names: &Names, id: NodeId) -> String {
+    let q = |i: usize| format!("%{}", names.question[i]);
+    let code = |i: usize, o: u16| literal(&rs.questions[i].kind.options()[o as usize].id);
+    let op = |op: CmpOp| match op {
+        CmpOp::Eq => "=",
+        other => other.symbol(),
+    };
+    match rs.node(id) {
+        Node::All(r) | Node::Any(r) => {
+            let is_all = matches!(rs.node(id), Node::All(_));
+            let parts: Vec<String> = rs
+                .children_of(r)
+                .iter()
+                .map(|&k| format!("({})", expr(rs, names, k)))
+                .collect();
+            match (parts.is_empty(), is_all) {
+                (true, true) => "true".into(),
+                (true, false) => "false".into(),
+                (false, true) => parts.join(" and "),
+                (false, false) => parts.join(" or "),
+            }
+        }
+        Node::Not(k) => format!("({}).not()", expr(rs, names, k)),
+        Node::AtLeast {
+            n,
+            of,
+            skipped_not_met,
+        } => {
+            let items: Vec<String> = rs
+                .children_of(of)
+                .iter()
+                .map(|&k| {
+                    let e = expr(rs, names, k);
+                    // Skipped (its skip rule is false): counts as false; while
+                    // the skip rule is undecided, the item is what it is.
+                    match rs.node(k).question().and_then(|qi| names.ask(qi)) {
+                        Some(ask) if skipped_not_met => format!("iif({ask} = false, false, {e})"),
+                        _ => e,
+                    }
+                })
+                .collect();
+            if items.is_empty() {
+                return if n == 0 { "true" } else { "false" }.into();
+            }
+            let trues = items
+                .iter()
+                .map(|e| format!("iif({e}, 1, 0)"))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            let unknowns = items
+                .iter()
+                .map(|e| format!("iif(({e}).empty(), 1, 0)"))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            format!(
+                "iif(({trues}) >= {n}, true, iif(({trues}) + ({unknowns}) >= {n}, {{}}, false))"
+            )
+        }
+        Node::Yes(i) => format!("{} = 'yes'", q(i)),
+        Node::No(i) => format!("{} = 'no'", q(i)),
+        Node::Known(i) => format!("{}.exists()", q(i)),
+        Node::Equals(i, o) => format!("{} = {}", q(i), code(i, o)),
+        Node::Includes(i, o) => {
+            format!(
+                "iif({0}.exists(), {0} contains {1}, {{}})",
+                q(i),
+                code(i, o)
+            )
+        }
+        Node::Compare(i, cmp, v) => format!("{} {} {}", q(i), op(cmp), number(v)),
+        Node::Count(i, cmp, v) => format!(
+            "iif({0}.exists(), {0}.where($this != 'none').count() {1} {2}, {{}})",
+            q(i),
+            op(cmp),
+            number(v)
+        ),
+        Node::Criterion(c) => format!("%{}", names.criterion[c]),
+    }
+}
+
+/// The status word of criterion `ci` ("met", "NOT MET", "unknown", ...), as
+/// the text summary prints it.
+pub fn criterion_status(rs: &RuleSet, names: &Names, ci: usize) -> String {
+    use crate::engine::Tri;
+    let kind = rs.criteria[ci].kind;
+    let var = format!("%{}", names.criterion[ci]);
+    format!(
+        "iif({var}, {}, iif({var}.not(), {}, {}))",
+        literal(super::status_word(kind, Tri::True)),
+        literal(super::status_word(kind, Tri::False)),
+        literal(super::status_word(kind, Tri::Unknown))
+    )
+}
+
+/// The outcome sentence, by the engine's precedence: a red flag (worded by
+/// the most pressing one present), an exclusion, an unmet indication, an
+/// unknown, met.
+pub fn outcome(rs: &RuleSet, names: &Names) -> String {
+    use crate::engine::Outcome;
+    let of = |pick: &dyn Fn(usize) -> bool| {
+        let vars: Vec<String> = (0..rs.criteria.len())
+            .filter(|&ci| pick(ci))
+            .map(|ci| format!("%{}", names.criterion[ci]))
+            .collect();
+        if vars.is_empty() {
+            "{}".to_string()
+        } else {
+            format!("({})", vars.join(" | "))
+        }
+    };
+    let kind = |k: CriterionKind| move |ci: usize| rs.criteria[ci].kind == k;
+    let red = of(&kind(CriterionKind::RedFlag));
+    let urgent = of(&|ci| {
+        rs.criteria[ci].kind == CriterionKind::RedFlag && rs.criteria[ci].urgency == Urgency::Urgent
+    });
+    let exclusions = of(&kind(CriterionKind::Exclusion));
+    let indications = of(&kind(CriterionKind::Indication));
+    let mut any_unknown = String::new();
+    for (i, name) in names.criterion.iter().enumerate() {
+        if i > 0 {
+            any_unknown.push_str(" or ");
+        }
+        let _ = write!(any_unknown, "%{name}.empty()");
+    }
+    if any_unknown.is_empty() {
+        any_unknown.push_str("false");
+    }
+    let text = |o: Outcome| literal(super::outcome_text(o));
+    format!(
+        "iif({red} contains true, iif({urgent} contains true, {}, {}), iif({exclusions} contains true, {}, iif({indications} contains false, {}, iif({any_unknown}, {}, {}))))",
+        literal(super::RED_FLAG_URGENT),
+        literal(super::RED_FLAG_INVESTIGATE),
+        text(Outcome::Excluded),
+        text(Outcome::NotMet),
+        text(Outcome::Incomplete),
+        text(Outcome::Met),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_quotes_and_backslashes() {
+        assert_eq!(literal("it's"), r"'it\'s'");
+        assert_eq!(literal(r"a\b"), r"'a\\b'");
+        assert_eq!(literal("a\nb"), r"'a\nb'");
+    }
+
+    #[test]
+    fn names_are_sdc_variable_names_and_unique() {
+        let rs = crate::compile::catalog::load("nass-2015")
+            .expect("bundled")
+            .rules;
+        let names = Names::new(&rs);
+        let all: Vec<&String> = names
+            .question
+            .iter()
+            .chain(&names.criterion)
+            .chain(names.ask.iter().flatten())
+            .collect();
+        let mut sorted = all.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), all.len());
+        for n in all {
+            assert!(n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            assert!(n.starts_with(|c: char| c.is_ascii_alphabetic()));
+        }
+    }
+
+    #[test]
+    fn at_least_counts_unknowns_and_skipped_items() {
+        let rs = crate::compile::catalog::load("nass-2015")
+            .expect("bundled")
+            .rules;
+        let names = Names::new(&rs);
+        let ci = rs
+            .criteria
+            .iter()
+            .position(|c| c.id == "provocation_cluster")
+            .expect("criterion");
+        let e = expr(&rs, &names, rs.criteria[ci].root);
+        assert!(e.starts_with("iif(("), "{e}");
+        assert!(e.contains(">= 3, true"), "{e}");
+        // The thigh thrust test is skipped in pregnancy: false, not unknown.
+        assert!(e.contains("= false, false, %q"), "{e}");
+    }
+}
