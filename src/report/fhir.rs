@@ -163,10 +163,12 @@ pub fn questionnaire(rs: &RuleSet) -> Value {
 /// it: the outcome, then every criterion, then the disclaimer.
 fn result_group(rs: &RuleSet, names: &Names) -> Value {
     let calculated = |linkid: String, text: String, expression: String| {
+        // The outcome is a sentence: `text` shows it whole.
+        let ty = if linkid.ends_with(":outcome") { "text" } else { "string" };
         json!({
             "linkId": linkid,
             "text": text,
-            "type": "string",
+            "type": ty,
             "readOnly": true,
             "extension": [{
                 "url": format!("{SDC}/sdc-questionnaire-calculatedExpression"),
