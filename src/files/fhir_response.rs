@@ -59,13 +59,27 @@ pub fn read(text: &str) -> Option<Value> {
 /// The QuestionnaireResponse itself, or the one a Bundle (as `--format
 /// fhir` writes) holds.
 fn the_response(v: &Value) -> Option<&Value> {
+    responses(v).into_iter().next()
+}
+
+/// Every QuestionnaireResponse `v` is or holds: itself, or each one among a
+/// Bundle's entries, in order (other entries are not responses).
+pub fn responses(v: &Value) -> Vec<&Value> {
+    let is_response =
+        |r: &Value| r.get("resourceType") == Some(&Value::from("QuestionnaireResponse"));
     match v.get("resourceType").and_then(Value::as_str) {
-        Some("QuestionnaireResponse") => Some(v),
-        Some("Bundle") => v.get("entry")?.as_array()?.iter().find_map(|e| {
-            let r = e.get("resource")?;
-            (r.get("resourceType") == Some(&Value::from("QuestionnaireResponse"))).then_some(r)
-        }),
-        _ => None,
+        Some("QuestionnaireResponse") => vec![v],
+        Some("Bundle") => v
+            .get("entry")
+            .and_then(Value::as_array)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| e.get("resource").filter(|r| is_response(r)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
     }
 }
 
@@ -81,6 +95,12 @@ pub fn to_answers_text(text: &str, is_multi: &dyn Fn(&str) -> bool) -> Result<St
 /// [`to_answers_text`] of a resource already parsed.
 pub fn answers_text(whole: &Value, is_multi: &dyn Fn(&str) -> bool) -> Result<String, String> {
     let v = the_response(whole).ok_or("not a QuestionnaireResponse (or a Bundle holding one)")?;
+    let n = responses(whole).len();
+    if n > 1 {
+        return Err(format!(
+            "a Bundle of {n} QuestionnaireResponses: one case is screened at a time here; `sij-screen batch` screens each"
+        ));
+    }
     let canonical = v
         .get("questionnaire")
         .and_then(Value::as_str)

@@ -164,7 +164,11 @@ pub fn questionnaire(rs: &RuleSet) -> Value {
 fn result_group(rs: &RuleSet, names: &Names) -> Value {
     let calculated = |linkid: String, text: String, expression: String| {
         // The outcome is a sentence: `text` shows it whole.
-        let ty = if linkid.ends_with(":outcome") { "text" } else { "string" };
+        let ty = if linkid.ends_with(":outcome") {
+            "text"
+        } else {
+            "string"
+        };
         json!({
             "linkId": linkid,
             "text": text,

@@ -408,6 +408,75 @@ fn fhir_questionnaire_and_response_parse_as_fhir_r4() {
     }
 }
 
+/// `batch` reads a FHIR Bundle of responses, written over many lines or on
+/// one line, and screens each as `run` screens the case it came from;
+/// `run` refuses a Bundle of several rather than screening only the first.
+#[test]
+fn batch_screens_every_response_of_a_bundle() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut entries = Vec::new();
+    let mut want = Vec::new();
+    for c in ["met", "not-met", "incomplete", "red-flag", "excluded"] {
+        let file = case(&format!("{c}.yaml"));
+        let b: serde_json::Value =
+            serde_json::from_str(&ok(&["run", "-a", &file, "-f", "fhir"])).expect("json");
+        let mut r = b["entry"][0]["resource"].clone();
+        r["id"] = serde_json::json!(c);
+        entries.push(serde_json::json!({"resource": r}));
+        // Not a response: passed over, and said so.
+        entries.push(b["entry"][1].clone());
+        let j: serde_json::Value =
+            serde_json::from_str(&ok(&["run", "-a", &file, "-f", "json"])).expect("json");
+        want.push((
+            c.to_string(),
+            j["outcome"].as_str().expect("outcome").to_string(),
+        ));
+    }
+    let bundle =
+        serde_json::json!({"resourceType": "Bundle", "type": "collection", "entry": entries});
+    let pretty = dir.path().join("bundle.json");
+    std::fs::write(
+        &pretty,
+        serde_json::to_string_pretty(&bundle).expect("json"),
+    )
+    .expect("write");
+    let one_line = dir.path().join("bundle.ndjson");
+    std::fs::write(&one_line, format!("{bundle}\n")).expect("write");
+    for path in [&pretty, &one_line] {
+        let out = run(&["batch", path.to_str().expect("path"), "--format", "jsonl"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<(String, String)> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+                (
+                    v["case_id"].as_str().expect("id").to_string(),
+                    v["outcome"].as_str().expect("outcome").to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{}", path.display());
+    }
+    let stderr = String::from_utf8_lossy(&run(&["batch", pretty.to_str().expect("path")]).stderr)
+        .into_owned();
+    assert!(
+        stderr.contains("5 Bundle entries are not a QuestionnaireResponse, passed over"),
+        "{stderr}"
+    );
+    let refused = run(&["run", "-a", pretty.to_str().expect("path")]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("a Bundle of 5 QuestionnaireResponses"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
 /// A bundled rule set's text, from the repository.
 fn rule_text(id: &str) -> String {
     std::fs::read_to_string(format!("{}/rules/{id}.yaml", env!("CARGO_MANIFEST_DIR")))

@@ -108,12 +108,15 @@ impl JsonlWorker<'_> {
             if self.resource_type.find(raw).is_some()
                 && let Some(resource) = fhir_response::read(text)
             {
-                match response_answers(self.rs, &resource) {
-                    Ok((id, answers)) => {
-                        rec.buf.answers.copy_from_slice(&answers);
-                        rec.screened(id.as_deref(), this)?;
+                // A Bundle on one line is one case per response it holds.
+                for response in fhir_response::responses(&resource) {
+                    match response_answers(self.rs, response) {
+                        Ok((id, answers)) => {
+                            rec.buf.answers.copy_from_slice(&answers);
+                            rec.screened(id.as_deref(), this)?;
+                        }
+                        Err((id, msg)) => rec.bad(id.as_deref(), this, &msg)?,
                     }
-                    Err((id, msg)) => rec.bad(id.as_deref(), this, &msg)?,
                 }
                 continue;
             }

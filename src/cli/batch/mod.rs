@@ -7,6 +7,7 @@
 //! output, and the run goes on (`--strict` stops at it instead). Parsing is
 //! in [`csv`] and [`jsonl`]; writing result rows in [`rows`].
 
+mod bundle;
 mod csv;
 mod jsonl;
 mod limits;
@@ -142,7 +143,30 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
         reported += 1;
         Ok(())
     };
-    let result = screen(rs, input, reader, args, &shown, sink.writer(), &mut on_bad);
+    let document = input == Input::Jsonl
+        && bundle::looks_like_document(&mut reader).map_err(|e| InputError::from_io(&shown, e))?;
+    let result = if document {
+        // A Bundle over many lines: its responses, one line each.
+        let (lines, others) = bundle::to_lines(&shown, reader)?;
+        if others > 0 {
+            output::eprintln(&format!(
+                "{}: {others} Bundle entr{} not a QuestionnaireResponse, passed over",
+                inert(&shown),
+                if others == 1 { "y is" } else { "ies are" }
+            ));
+        }
+        screen(
+            rs,
+            input,
+            io::Cursor::new(lines),
+            args,
+            &shown,
+            sink.writer(),
+            &mut on_bad,
+        )
+    } else {
+        screen(rs, input, reader, args, &shown, sink.writer(), &mut on_bad)
+    };
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
