@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use super::fhirpath::{self, NOT_ASSESSED_SUFFIX, Names, RESULT_PREFIX};
 use crate::engine::ruleset::ChoiceOption;
 use crate::engine::{
-    Answer, CmpOp, Evaluation, Node, NodeId, Outcome, QuestionKind, ReviewStatus, RuleSet,
-    whole_number,
+    Answer, CmpOp, CriterionKind, Evaluation, Node, NodeId, Outcome, QuestionKind, ReviewStatus,
+    RuleSet, whole_number,
 };
 
 pub use crate::files::fhir_response::CANONICAL_BASE;
@@ -159,6 +159,16 @@ pub fn questionnaire(rs: &RuleSet) -> Value {
     q
 }
 
+/// Every sentence the computed outcome can be, with a code for its item.
+const OUTCOME_SENTENCES: [(&str, &str); 6] = [
+    ("red_flag_urgent", super::RED_FLAG_URGENT),
+    ("red_flag_investigate", super::RED_FLAG_INVESTIGATE),
+    ("excluded", super::outcome_text(Outcome::Excluded)),
+    ("not_met", super::outcome_text(Outcome::NotMet)),
+    ("incomplete", super::outcome_text(Outcome::Incomplete)),
+    ("met", super::outcome_text(Outcome::Met)),
+];
+
 /// The read-only items that show the screening as the renderer computes
 /// it: the outcome, then every criterion, then the disclaimer.
 fn result_group(rs: &RuleSet, names: &Names) -> Value {
@@ -180,11 +190,55 @@ fn result_group(rs: &RuleSet, names: &Names) -> Value {
             }],
         })
     };
-    let mut items = vec![calculated(
+    let outcome = format!("%{}", fhirpath::OUTCOME_VARIABLE);
+    // The sentence in full, as a display item shown only while it is the
+    // outcome: a renderer wraps an item's text, but shows a computed answer
+    // in a box that may cut it ("Stop: this" without what follows, in
+    // LHC-Forms). The computed item after it is what the response records.
+    let mut items: Vec<Value> = OUTCOME_SENTENCES
+        .iter()
+        .map(|(code, sentence)| {
+            json!({
+                "linkId": format!("{RESULT_PREFIX}outcome-shown:{code}"),
+                "type": "display",
+                "text": sentence,
+                "extension": [{
+                    "url": format!("{SDC}/sdc-questionnaire-enableWhenExpression"),
+                    "valueExpression": fhirpath_expression(format!("{outcome} = {}", fhirpath::literal(sentence))),
+                }],
+            })
+        })
+        .collect();
+    // As the CLI's outcome sentence: a red flag not ruled out is said first,
+    // so an incomplete screening never reads as "nothing rules the patient
+    // out" while a red flag is unknown.
+    let red_flag_present = format!("{outcome}.startsWith('RED FLAG:')");
+    let open_flags: Vec<Value> = rs
+        .criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == CriterionKind::RedFlag)
+        .map(|(ci, c)| {
+            json!({
+                "linkId": format!("{RESULT_PREFIX}red-flag-open:{}", c.id),
+                "type": "display",
+                "text": format!("RED FLAG NOT RULED OUT: {} not assessed; assess before anything else.", c.label),
+                "extension": [{
+                    "url": format!("{SDC}/sdc-questionnaire-enableWhenExpression"),
+                    "valueExpression": fhirpath_expression(format!(
+                        "{}.empty() and {red_flag_present}.not()",
+                        names.criterion(ci)
+                    )),
+                }],
+            })
+        })
+        .collect();
+    items.splice(0..0, open_flags);
+    items.push(calculated(
         format!("{RESULT_PREFIX}outcome"),
-        "Outcome".into(),
-        fhirpath::outcome(rs, names),
-    )];
+        "Outcome (as recorded in the response)".into(),
+        outcome,
+    ));
     for (ci, c) in rs.criteria.iter().enumerate() {
         let mut text = format!("{} ({})", c.label, c.kind.label());
         if c.unverified.is_some() {
@@ -754,8 +808,34 @@ mod tests {
             .clone();
         assert_eq!(result["linkId"], "sij-screen:result");
         let items = result["item"].as_array().expect("items");
-        assert_eq!(items[0]["linkId"], "sij-screen:outcome");
-        assert_eq!(items.len(), rs.criteria.len() + 2);
+        let flags = rs
+            .criteria
+            .iter()
+            .filter(|c| c.kind == CriterionKind::RedFlag)
+            .count();
+        assert!(flags > 0);
+        // First, a warning for each red flag while it is not ruled out.
+        for item in &items[..flags] {
+            let link = item["linkId"].as_str().expect("linkId");
+            assert!(link.starts_with("sij-screen:red-flag-open:"), "{link}");
+            assert_eq!(item["type"], "display");
+        }
+        let items = &items[flags..];
+        assert_eq!(
+            items[0]["linkId"],
+            "sij-screen:outcome-shown:red_flag_urgent"
+        );
+        assert_eq!(items[6]["linkId"], "sij-screen:outcome");
+        assert_eq!(items.len(), OUTCOME_SENTENCES.len() + rs.criteria.len() + 2);
+        // One display item per sentence the outcome can be, each shown only
+        // while it is the outcome.
+        for (i, (_, sentence)) in OUTCOME_SENTENCES.iter().enumerate() {
+            assert_eq!(items[i]["text"], *sentence);
+            let when = items[i]["extension"][0]["valueExpression"]["expression"]
+                .as_str()
+                .expect("expression");
+            assert_eq!(when, format!("%outcome = {}", fhirpath::literal(sentence)));
+        }
         assert!(
             items
                 .iter()

@@ -67,6 +67,11 @@ impl Names {
         }
     }
 
+    /// `%name` of criterion `ci`'s variable.
+    pub fn criterion(&self, ci: usize) -> String {
+        format!("%{}", self.criterion[ci])
+    }
+
     /// `%name` of the variable saying whether question `qi` is asked, when
     /// it has skip logic.
     pub fn ask(&self, qi: usize) -> Option<String> {
@@ -144,8 +149,13 @@ pub fn variables(rs: &RuleSet, names: &Names) -> Vec<(String, String)> {
             expr(rs, names, rs.criteria[ci].root),
         ));
     }
+    out.push((OUTCOME_VARIABLE.to_string(), outcome(rs, names)));
     out
 }
+
+/// The variable holding the outcome sentence. The other names start with
+/// `q`, `ask` or `c` and a digit, so it cannot clash with them.
+pub const OUTCOME_VARIABLE: &str = "outcome";
 
 /// A condition as a FHIRPath expression: `true`, `false` or empty.
 pub fn expr(rs: &RuleSet, names: &Names, id: NodeId) -> String {

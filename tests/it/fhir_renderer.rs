@@ -28,6 +28,9 @@ struct Expected {
     outcome: String,
     outcome_text: String,
     statuses: BTreeMap<String, String>,
+    /// The display items a renderer must show: the outcome sentence, and a
+    /// warning for each red flag not ruled out.
+    shown: BTreeSet<String>,
 }
 
 fn run_json(args: &[&str]) -> Value {
@@ -40,9 +43,30 @@ fn run_json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
+/// The display items that show the CLI's outcome sentence: its own, and
+/// one warning per red flag not ruled out.
+fn shown_items(j: &Value) -> BTreeSet<String> {
+    let text = j["outcome_text"].as_str().expect("text");
+    let code = match j["outcome"].as_str().expect("outcome") {
+        "red_flag" if text.starts_with("RED FLAG: a risk factor") => "red_flag_investigate",
+        "red_flag" => "red_flag_urgent",
+        other => other,
+    };
+    // Once a red flag is present, the others' warnings are not shown.
+    let mut shown: BTreeSet<String> = j["red_flags_not_ruled_out"]
+        .as_array()
+        .expect("red flags not ruled out")
+        .iter()
+        .filter(|_| code != "red_flag_urgent" && code != "red_flag_investigate")
+        .map(|id| format!("sij-screen:red-flag-open:{}", id.as_str().expect("id")))
+        .collect();
+    shown.insert(format!("sij-screen:outcome-shown:{code}"));
+    shown
+}
+
 /// The outcome code, its sentence, and each criterion's status word, as
 /// `run --format json` gives them.
-fn screen(answers: &Path) -> (String, String, BTreeMap<String, String>) {
+fn screen(answers: &Path) -> (String, String, BTreeMap<String, String>, BTreeSet<String>) {
     let j = run_json(&[
         "run",
         "--answers",
@@ -65,6 +89,7 @@ fn screen(answers: &Path) -> (String, String, BTreeMap<String, String>) {
         j["outcome"].as_str().expect("outcome").to_string(),
         j["outcome_text"].as_str().expect("text").to_string(),
         statuses,
+        shown_items(&j),
     )
 }
 
@@ -155,7 +180,7 @@ fn bundled_questionnaires_compute_the_same_in_fhirpath_and_lhc_forms() {
                 "--format",
                 "fhir",
             ]);
-            let (outcome, outcome_text, statuses) = screen(&path);
+            let (outcome, outcome_text, statuses, shown) = screen(&path);
             let ev = rs.evaluate(&answers);
             let asked = rs
                 .questions
@@ -176,6 +201,7 @@ fn bundled_questionnaires_compute_the_same_in_fhirpath_and_lhc_forms() {
                 outcome,
                 outcome_text,
                 statuses,
+                shown,
             });
         }
     }
@@ -272,7 +298,17 @@ fn bundled_questionnaires_compute_the_same_in_fhirpath_and_lhc_forms() {
                     e.asked.difference(&enabled).collect::<Vec<_>>()
                 ));
             }
-            let d = disagreements(&r["computed"], e);
+            let mut d = disagreements(&r["computed"], e);
+            let shown: BTreeSet<String> = r["shown"]
+                .as_array()
+                .expect("shown")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect();
+            if shown != e.shown {
+                d.push(format!("shown {shown:?}, CLI's sentence {:?}", e.shown));
+            }
             if d.is_empty() {
                 computed_agree += 1;
             } else {
@@ -288,7 +324,7 @@ fn bundled_questionnaires_compute_the_same_in_fhirpath_and_lhc_forms() {
                 .path()
                 .join(format!("{}.{}.lforms.json", e.rule_set, e.id));
             std::fs::write(&back, r["response"].to_string()).expect("write");
-            let (outcome, _, statuses) = screen(&back);
+            let (outcome, _, statuses, _) = screen(&back);
             if outcome == e.outcome && statuses == e.statuses {
                 back_agree += 1;
             } else {
@@ -299,7 +335,7 @@ fn bundled_questionnaires_compute_the_same_in_fhirpath_and_lhc_forms() {
             }
         }
         eprintln!(
-            "LHC-Forms: of {} vignettes, enabled items equal the asked questions in {enabled_agree}, computed outcome and criteria agree in {computed_agree}, its response screens back the same in {back_agree}",
+            "LHC-Forms: of {} vignettes, enabled items equal the asked questions in {enabled_agree}, computed outcome, criteria and the sentence shown agree in {computed_agree}, its response screens back the same in {back_agree}",
             expected.len()
         );
         assert_eq!(

@@ -13,7 +13,7 @@
 // MANIFEST: {"questionnaires": {ID: Questionnaire}, "cases": [{"rule_set": ID,
 //            "id": CASE, "response": QuestionnaireResponse}]}
 // RESULTS:  {"fhirpath": [{rule_set, id, computed}], "lforms": [{rule_set,
-//            id, enabled, computed, response}]}
+//            id, enabled, shown, computed, response}]}
 // where computed maps each result item's linkId to its value.
 //
 // Nothing here reaches the network: the page and LHC-Forms' files are
@@ -140,6 +140,12 @@ async function inLforms(manifest) {
         const enabled = items
           .filter((i) => i._skipLogicStatus !== 'target-disabled' && i._enableWhenExpVal !== false)
           .map((i) => i.linkId);
+        // The display items of the result that are shown: the outcome
+        // sentence in full, and a warning per red flag not ruled out.
+        const shown = items
+          .filter((i) => i.dataType === 'TITLE' && /^sij-screen:(outcome-shown|red-flag-open):/.test(i.linkId)
+            && i._enableWhenExpVal !== false)
+          .map((i) => i.linkId);
         const computed = {};
         for (const i of items) {
           if (i.linkId.startsWith('sij-screen:') && i.dataType !== 'TITLE'
@@ -148,7 +154,7 @@ async function inLforms(manifest) {
           }
         }
         const back = LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', '#form');
-        return { enabled, computed, response: back };
+        return { enabled, shown, computed, response: back };
       }, { q, response: c.response });
       out.push({ rule_set: c.rule_set, id: c.id, ...r });
     }
