@@ -12,8 +12,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 
-use rustc_hash::FxHashMap;
-
+use super::flat_json::{self, KeyOrder};
 use super::pipeline::{self, Output, ReadFailure, Worker};
 use super::rows::{Recorder, screen_block};
 use super::{DEFAULT_ID_COLUMNS, Run, Tally, split};
@@ -44,6 +43,13 @@ pub(super) fn run(
                 strict: args.strict,
                 seen: vec![false; rs.questions.len()],
                 order: KeyOrder::new(rs),
+                id_keys: match args.id_column.as_deref() {
+                    Some(f) => vec![f],
+                    None => DEFAULT_ID_COLUMNS
+                        .into_iter()
+                        .filter(|k| rs.question_idx(k).is_none())
+                        .collect(),
+                },
                 resource_type: memchr::memmem::Finder::new(b"\"resourceType\""),
             }) as Box<dyn Worker>
         })
@@ -70,6 +76,8 @@ struct JsonlWorker<'a> {
     strict: bool,
     seen: Vec<bool>,
     order: KeyOrder<'a>,
+    /// The keys that hold the case id (as `LineVisitor::is_id` decides).
+    id_keys: Vec<&'a str>,
     /// Finds `"resourceType"`, which only a FHIR resource line holds
     /// (built once: a search set up per line cost a third of the time).
     resource_type: memchr::memmem::Finder<'static>,
@@ -94,7 +102,8 @@ impl JsonlWorker<'_> {
         // A block ending with a line break leaves an empty last piece: not
         // a line of its own.
         let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-        for (this, raw) in (first_line..).zip(bytes.split(|&b| b == b'\n')) {
+        // Lines found with memchr (a `split` on a closure tests every byte).
+        for (this, raw) in (first_line..).zip(memchr_lines(bytes)) {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let Ok(text) = std::str::from_utf8(raw) else {
                 rec.bad(None, this, "not valid UTF-8 text")?;
@@ -120,6 +129,19 @@ impl JsonlWorker<'_> {
                 }
                 continue;
             }
+            // Nearly every line: read without serde (`flat_json`), or, at
+            // anything unusual, again from the start by serde.
+            if let Some(id) = flat_json::read(
+                self.rs,
+                text,
+                &self.id_keys,
+                &mut rec.buf.answers,
+                &mut self.seen,
+                &mut self.order,
+            ) {
+                rec.screened(id, this)?;
+                continue;
+            }
             let row = bind_line(
                 self.rs,
                 text,
@@ -135,6 +157,26 @@ impl JsonlWorker<'_> {
         }
         Ok(())
     }
+}
+
+/// The lines of `bytes` split at `\n`, as `bytes.split(|&b| b == b'\n')`
+/// gives them (an empty piece after a final `\n`, none for empty input is
+/// still one empty piece), found with a vector search.
+fn memchr_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r) {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
 }
 
 /// A case id (if the line has one) with what became of the line.
@@ -213,44 +255,6 @@ struct LineVisitor<'a, 'de, 'r> {
     order: &'a mut KeyOrder<'r>,
 }
 
-/// The question each key position held in earlier lines: the lines of a
-/// file usually list their keys in one order, so a key is first compared
-/// with the question it was last time (one comparison) before the index of
-/// question ids (a fast hash) is asked.
-#[derive(Debug)]
-struct KeyOrder<'r> {
-    at: Vec<Option<usize>>,
-    index: FxHashMap<&'r str, usize>,
-}
-
-impl<'r> KeyOrder<'r> {
-    fn new(rs: &'r RuleSet) -> Self {
-        KeyOrder {
-            at: Vec::new(),
-            index: rs
-                .questions
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (q.id.as_str(), i))
-                .collect(),
-        }
-    }
-
-    fn lookup(&mut self, rs: &RuleSet, position: usize, key: &str) -> Option<usize> {
-        if let Some(Some(qi)) = self.at.get(position)
-            && rs.questions[*qi].id == key
-        {
-            return Some(*qi);
-        }
-        let qi = *self.index.get(key)?;
-        if self.at.len() <= position {
-            self.at.resize(position + 1, None);
-        }
-        self.at[position] = Some(qi);
-        Some(qi)
-    }
-}
-
 impl LineVisitor<'_, '_, '_> {
     fn is_id(&self, key: &str) -> bool {
         match self.id_field {
@@ -274,7 +278,7 @@ impl<'de> Visitor<'de> for LineVisitor<'_, 'de, '_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let mut id_seen = false;
         let mut position = 0;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             position += 1;
             if self.is_id(&key) {
                 let id: IdValue<'de> = map.next_value()?;
@@ -284,7 +288,7 @@ impl<'de> Visitor<'de> for LineVisitor<'_, 'de, '_> {
                 self.row.id = Some(id.0);
                 continue;
             }
-            let Some(qi) = self.order.lookup(self.rs, position, &key) else {
+            let Some(qi) = self.order.lookup(position, &key) else {
                 if self.rs.retired(&key).is_some() {
                     // An earlier version's question: not used (README,
                     // "Retired questions"); the CSV path notes it once.
@@ -419,19 +423,40 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items: Vec<Cow<'de, str>> = Vec::new();
+        // Items borrowed from the line sit in a stack array (a list longer
+        // than any choice's options, or an item with escapes, moves to the
+        // heap): two allocations per list had cost a tenth of the time.
+        const ON_STACK: usize = crate::engine::ruleset::MAX_OPTIONS;
+        let mut borrowed: [&'de str; ON_STACK] = [""; ON_STACK];
+        let mut n = 0;
+        let mut owned: Option<Vec<Cow<'de, str>>> = None;
         let mut all_text = true;
         while let Some(item) = seq.next_element::<Item<'de>>()? {
-            match item.0 {
-                Some(t) => items.push(t),
-                None => all_text = false,
+            match (item.0, &mut owned) {
+                (None, _) => all_text = false,
+                (Some(Cow::Borrowed(t)), None) if n < ON_STACK => {
+                    borrowed[n] = t;
+                    n += 1;
+                }
+                (Some(t), Some(list)) => list.push(t),
+                (Some(t), None) => {
+                    let mut list: Vec<Cow<'de, str>> =
+                        borrowed[..n].iter().map(|s| Cow::Borrowed(*s)).collect();
+                    list.push(t);
+                    owned = Some(list);
+                }
             }
         }
         if !all_text {
             return Ok(Err("expected a list of option ids".to_string()));
         }
-        let refs: Vec<&str> = items.iter().map(|c| c.as_ref()).collect();
-        Ok(parse_raw(self.question, RawRef::List(&refs)))
+        Ok(match owned {
+            None => parse_raw(self.question, RawRef::List(&borrowed[..n])),
+            Some(list) => {
+                let refs: Vec<&str> = list.iter().map(AsRef::as_ref).collect();
+                parse_raw(self.question, RawRef::List(&refs))
+            }
+        })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -458,6 +483,29 @@ impl<'de> Visitor<'de> for AnswerSeed<'_> {
 
 /// The key serde_json gives a number under `arbitrary_precision`.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// A string borrowed from the line when it can be (serde's own `Cow<str>`
+/// always copies: one allocation per key had cost a twentieth of the time).
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, t: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(t)))
+            }
+            fn visit_str<E>(self, t: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(t.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
 
 /// One element of a list: its text, or `None` if it is not a string.
 struct Item<'de>(Option<Cow<'de, str>>);
@@ -509,6 +557,12 @@ mod tests {
     use super::*;
     use crate::compile::catalog;
     use proptest::prelude::*;
+
+    /// nass-2015, compiled once for all the tests here.
+    fn nass() -> &'static RuleSet {
+        static RS: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+        RS.get_or_init(|| catalog::load("nass-2015").expect("bundled").rules)
+    }
 
     fn mini() -> RuleSet {
         catalog::compile_text("mini", include_str!("../../../tests/fixtures/mini.yaml"))
@@ -576,7 +630,7 @@ mod tests {
             ]).prop_map(String::from),
             "-?[0-9]{1,20}(\\.[0-9]{1,5})?",
         ]) {
-            let rs = catalog::load("nass-2015").expect("bundled").rules;
+            let rs = nass();
             let q = &rs.questions[qi % rs.questions.len()];
             let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
                 return Ok(());
@@ -585,6 +639,191 @@ mod tests {
             let mut de = serde_json::Deserializer::from_str(&text);
             let now = AnswerSeed { question: q }.deserialize(&mut de).expect("reads");
             prop_assert_eq!(now, before, "{}", text);
+        }
+    }
+
+    /// Keys with values their question accepts: most pairs of a line are
+    /// valid, so that the lines which differ only in one edge (a repeated
+    /// key, one odd value) reach the fast reader's checks.
+    const KEYS: &[(&str, &[&str])] = &[
+        (
+            "saddle_anaesthesia",
+            &["\"yes\"", "\"no\"", "\"unknown\"", "true", "false", "null"],
+        ),
+        ("distraction_test", &["\"yes\"", "false", "\"unknown\""]),
+        (
+            "pain_location",
+            &["\"posterior_si\"", "\"lumbar\"", "\"unknown\""],
+        ),
+        ("block_count", &["0", "2", "10", "-0", "2.0"]),
+        (
+            "first_block_relief_percent",
+            &["75", "75.5", "0.1", "99.999999999999", "\"75%\"", "100"],
+        ),
+        (
+            "conservative_care_months",
+            &["6", "12.5", "600", "123456789012345"],
+        ),
+        (
+            "conservative_care_components",
+            &["[]", "[\"medication\"]", "[ \"medication\" , \"bracing\" ]"],
+        ),
+        ("case_id", &["\"c7\"", "\"\"", "\"caf\u{e9}\""]),
+        ("id", &["\"c8\""]),
+        ("no_such_question", &["1"]),
+        ("fortin_finger_test", &["\"yes\""]),
+        ("pain_\\u006cocation", &["\"lumbar\""]),
+    ];
+
+    /// Values at the edges of the fast reader: escapes, control
+    /// characters, exponents, leading zeros, long numbers, broken syntax.
+    const EDGES: &[&str] = &[
+        "\"y\\u0065s\"",
+        "\"a\tb\"",
+        "tru",
+        "nul",
+        "007",
+        "1.",
+        ".5",
+        "-",
+        "1e1",
+        "2E0",
+        "1234567890123456",
+        "1.5.2",
+        "[\"medication\",]",
+        "[1]",
+        "[\"medication\", 3]",
+        "[\"bracing\", \"bracing\"]",
+        "{}",
+        "{\"a\": 1}",
+        "[\"medication\"",
+        "-3",
+        "\"many\"",
+        "101",
+        "7",
+    ];
+
+    /// One JSON line of such pairs, with odd spacing and sometimes broken
+    /// braces or trailing text.
+    fn flat_line() -> impl Strategy<Value = String> {
+        let space = || prop::sample::select(vec!["", "", "", " ", "\t", "  ", "\r"]);
+        let pair = (
+            prop::sample::select(KEYS.to_vec()),
+            any::<prop::sample::Index>(),
+            prop::bool::weighted(0.1),
+            prop::sample::select(EDGES.to_vec()),
+            space(),
+            space(),
+        )
+            .prop_map(|((key, good), pick, edge, odd, a, b)| {
+                let value = if edge { odd } else { *pick.get(good) };
+                format!("\"{key}\"{a}:{b}{value}")
+            });
+        (
+            prop::collection::vec(pair, 0..8),
+            prop::sample::select(vec!["{", "{", "{", "{", " {", "[", ""]),
+            prop::sample::select(vec!["}", "}", "}", "}", "} ", "}}", "} x", "", ",}"]),
+            space(),
+        )
+            .prop_map(|(pairs, open, close, sp)| {
+                format!("{open}{sp}{}{close}", pairs.join(&format!("{sp},")))
+            })
+    }
+
+    /// The generated lines hit both readers: many are taken by the fast
+    /// one, many are left to serde (else the agreement below says little).
+    #[test]
+    fn generated_lines_reach_both_readers() {
+        use proptest::strategy::ValueTree;
+        let rs = nass();
+        let n = rs.questions.len();
+        let mut order = KeyOrder::new(rs);
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let (mut fast, mut repeated) = (0, 0);
+        for _ in 0..2000 {
+            let line = flat_line().new_tree(&mut runner).expect("line").current();
+            let mut answers = vec![Answer::Unanswered; n];
+            let mut seen = vec![false; n];
+            let taken = flat_json::read(
+                rs,
+                &line,
+                &["case_id", "id"],
+                &mut answers,
+                &mut seen,
+                &mut order,
+            );
+            fast += usize::from(taken.is_some());
+            let row = bind_line(rs, &line, None, &mut answers, &mut seen, &mut order);
+            repeated += usize::from(row.error.as_deref().is_some_and(|e| e.contains("twice")));
+        }
+        assert!(
+            (150..1700).contains(&fast),
+            "fast reader took {fast} of 2000"
+        );
+        assert!(repeated > 100, "{repeated} lines repeat a key");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// Whatever line the fast reader accepts, the serde reader reads
+        /// with no problem, the same case id and the same answers; the key
+        /// positions it remembers carry over from line to line as in a run.
+        #[test]
+        fn the_fast_reader_agrees_with_serde(lines in prop::collection::vec(flat_line(), 1..6)) {
+            let rs = nass();
+            let n = rs.questions.len();
+            let id_keys = ["case_id", "id"];
+            let mut order = KeyOrder::new(rs);
+            for line in &lines {
+                let (mut fast, mut slow) = (vec![Answer::Unanswered; n], vec![Answer::Unanswered; n]);
+                let mut seen = vec![false; n];
+                let got = flat_json::read(rs, line, &id_keys, &mut fast, &mut seen, &mut order);
+                let row = bind_line(rs, line, None, &mut slow, &mut seen, &mut order);
+                if let Some(id) = got {
+                    prop_assert_eq!(&row.error, &None, "{}", line);
+                    prop_assert_eq!(id, row.id.as_deref(), "{}", line);
+                    prop_assert_eq!(&fast, &slow, "{}", line);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_takes_ordinary_lines_and_leaves_the_rest() {
+        let rs = nass();
+        let n = rs.questions.len();
+        let mut order = KeyOrder::new(rs);
+        let mut read = |line: &str| {
+            let mut answers = vec![Answer::Unanswered; n];
+            let mut seen = vec![false; n];
+            flat_json::read(
+                rs,
+                line,
+                &["case_id", "id"],
+                &mut answers,
+                &mut seen,
+                &mut order,
+            )
+            .map(|id| (id.map(String::from), answers))
+        };
+        let ordinary = r#"{"case_id": "c1", "pain_location": "posterior_si", "block_count": 2, "first_block_relief_percent": 80.5, "conservative_care_components": ["medication", "bracing"], "saddle_anaesthesia": false}"#;
+        let (id, answers) = read(ordinary).expect("accepted");
+        assert_eq!(id.as_deref(), Some("c1"));
+        assert!(answers.iter().filter(|a| **a != Answer::Unanswered).count() == 5);
+        // The same line again takes the remembered key positions.
+        assert!(read(ordinary).is_some());
+        for unusual in [
+            r#"{"block_count": 1e1}"#,
+            r#"{"pain_location": "posterior\u005fsi"}"#,
+            r#"{"block_count": 2, "block_count": 2}"#,
+            r#"{"no_such_question": 1}"#,
+            r#"{"fortin_finger_test": "yes"}"#,
+            r#"{"block_count": "many"}"#,
+            r#"{"case_id": 7}"#,
+            r#"{"block_count": 2} x"#,
+            r#"{"block_count": 1234567890123456}"#,
+        ] {
+            assert!(read(unusual).is_none(), "{unusual}");
         }
     }
 

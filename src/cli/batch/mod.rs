@@ -9,6 +9,7 @@
 
 mod bundle;
 mod csv;
+mod flat_json;
 mod jsonl;
 mod limits;
 mod pipeline;
