@@ -416,6 +416,50 @@ criteria:
         run(&rs, &doc, vignettes)
     }
 
+    /// Every criterion and skip rule of every bundled rule set, on every
+    /// vignette and on each of them with one answer left out in turn,
+    /// gives by its compiled program what recursion gives.
+    #[test]
+    fn programs_evaluate_as_recursion_on_every_bundled_vignette() {
+        for b in catalog::BUNDLED {
+            let rs = catalog::load(b.id).expect("bundled").rules;
+            let path = format!(
+                "{}/rules/{}.vignettes.yaml",
+                env!("CARGO_MANIFEST_DIR"),
+                b.id
+            );
+            let text = std::fs::read_to_string(path).expect("vignettes");
+            let doc: VignetteDoc = crate::files::yaml::parse(&text, FileId::MAIN).expect("parses");
+            let cases = case_answers(&rs, &doc, &text).expect("cases");
+            let mut checked = 0;
+            for (_, answers) in cases {
+                for drop in std::iter::once(None).chain((0..answers.len()).map(Some)) {
+                    let mut a = answers.clone();
+                    if let Some(d) = drop {
+                        a[d] = Answer::Unanswered;
+                    }
+                    for (qi, q) in rs.questions.iter().enumerate() {
+                        if let Some(root) = q.ask_when {
+                            assert_eq!(rs.eval_ask(qi, root, &a), rs.eval(root, &a, &[]));
+                        }
+                    }
+                    let ev = rs.evaluate(&a);
+                    for (ci, c) in rs.criteria.iter().enumerate() {
+                        assert_eq!(
+                            rs.eval_criterion(ci, &ev.answers, &ev.holds),
+                            rs.eval(c.root, &ev.answers, &ev.holds),
+                            "{}: {}",
+                            b.id,
+                            c.id
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+            assert!(checked > 1000, "{}: {checked}", b.id);
+        }
+    }
+
     #[test]
     fn passing_and_failing_cases_with_extends() {
         let r = report(

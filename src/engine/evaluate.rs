@@ -95,7 +95,7 @@ impl RuleSet {
     ) -> Outcome {
         self.apply_skip_logic(answers, asked);
         for &ci in &self.eval_order {
-            holds[ci] = self.eval(self.criteria[ci].root, answers, holds);
+            holds[ci] = self.eval_criterion(ci, answers, holds);
         }
         self.outcome(holds)
     }
@@ -106,7 +106,7 @@ impl RuleSet {
         for (qi, q) in self.questions.iter().enumerate() {
             let ask = match q.ask_when {
                 None => true,
-                Some(node) => self.eval(node, answers, &[]) == Tri::True,
+                Some(node) => self.eval_ask(qi, node, answers) == Tri::True,
             };
             asked[qi] = ask;
             if !ask {
@@ -246,6 +246,19 @@ impl RuleSet {
                 }
                 Tri::at_least(n, t, u)
             }
+            leaf => self.leaf(leaf, answers, holds),
+        }
+    }
+
+    /// The value of a leaf condition (a test of one answer, or a criterion
+    /// already evaluated); unknown for a combinator, which [`RuleSet::eval`]
+    /// and the compiled programs evaluate themselves.
+    // Inlined into both evaluators: a call per leaf was what the compiled
+    // programs are there to save.
+    #[inline(always)]
+    pub(crate) fn leaf(&self, node: Node, answers: &[Answer], holds: &[Tri]) -> Tri {
+        match node {
+            Node::All(_) | Node::Any(_) | Node::Not(_) | Node::AtLeast { .. } => Tri::Unknown,
             Node::Yes(q) => match answers[q] {
                 Answer::Yes => Tri::True,
                 Answer::No => Tri::False,

@@ -11,6 +11,7 @@ pub mod evaluate;
 pub mod kinds;
 pub mod logic;
 pub mod node;
+mod program;
 pub mod ruleset;
 
 pub use answer::{Answer, RawValue, UNKNOWN_WORD, parse_text, parse_value};

@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use super::kinds::{CriterionKind, ReviewStatus, Urgency};
 use super::node::{Node, NodeId, Range32, mark_read};
+use super::program::Programs;
 
 /// Index of a question in [`RuleSet::questions`].
 pub type QuestionIdx = usize;
@@ -35,6 +36,8 @@ pub struct RuleSet {
     pub(crate) children: Vec<NodeId>,
     question_index: HashMap<String, QuestionIdx>,
     criterion_index: HashMap<String, CriterionIdx>,
+    /// The criteria and skip rules compiled for fast evaluation.
+    pub(crate) programs: Programs,
 }
 
 /// What a rule set says about itself.
@@ -252,6 +255,12 @@ impl RuleSet {
             .enumerate()
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
+        let programs = Programs::build(
+            &nodes,
+            &children,
+            criteria.iter().map(|c| c.root),
+            questions.iter().map(|q| q.ask_when),
+        );
         RuleSet {
             meta,
             sections,
@@ -262,6 +271,7 @@ impl RuleSet {
             children,
             question_index,
             criterion_index,
+            programs,
         }
     }
 

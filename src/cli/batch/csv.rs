@@ -284,8 +284,11 @@ impl CsvWorker<'_> {
         rec.buf.answers.fill(Answer::Unanswered);
         for (c, (cell, col)) in cells.iter().zip(self.columns).enumerate() {
             let Some(qi) = *col else { continue };
-            match self.cache.parse(c, &rs.questions[qi], cell) {
-                Ok(a) => rec.buf.answers[qi] = a,
+            let Some(slot) = rec.buf.answers.get_mut(qi) else {
+                continue;
+            };
+            match self.cache.parse_into(c, &rs.questions[qi], cell, slot) {
+                Ok(()) => {}
                 Err(msg) => {
                     let msg = format!("{}: {msg}", rs.questions[qi].id);
                     return rec.bad(id, line, &msg);
@@ -358,19 +361,45 @@ impl CellCache {
         }
     }
 
+    #[cfg(test)]
     fn parse(&mut self, column: usize, q: &Question, cell: &str) -> Result<Answer, String> {
+        let mut a = Answer::Unanswered;
+        self.parse_into(column, q, cell, &mut a).map(|()| a)
+    }
+
+    /// Reads `cell` into `slot`. The answer is written in place, not
+    /// returned: a returned `Result<Answer, _>` was built on the stack with
+    /// narrow stores and copied out with one wide load, which the processor
+    /// cannot forward (a stall on every cell: half of this function's time).
+    fn parse_into(
+        &mut self,
+        column: usize,
+        q: &Question,
+        cell: &str,
+        slot: &mut Answer,
+    ) -> Result<(), String> {
         match &q.kind {
             QuestionKind::YesNo => match cell.as_bytes() {
-                b"yes" | b"true" => return Ok(Answer::Yes),
-                b"no" | b"false" => return Ok(Answer::No),
-                b"" => return Ok(Answer::Unanswered),
+                b"yes" | b"true" => {
+                    *slot = Answer::Yes;
+                    return Ok(());
+                }
+                b"no" | b"false" => {
+                    *slot = Answer::No;
+                    return Ok(());
+                }
+                b"" => {
+                    *slot = Answer::Unanswered;
+                    return Ok(());
+                }
                 _ => {}
             },
             QuestionKind::Number(spec) => {
                 if let Some(v) = digits(cell)
                     && spec.check(v).is_none()
                 {
-                    return Ok(Answer::Number(v));
+                    *slot = Answer::Number(v);
+                    return Ok(());
                 }
             }
             QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_) => {
@@ -379,17 +408,20 @@ impl CellCache {
                         .iter()
                         .find(|(k, _)| k.len() == cell.len() && **k == *cell)
                     {
-                        return Ok(*a);
+                        *slot = *a;
+                        return Ok(());
                     }
                     let a = parse_text(q, cell)?;
                     if seen.len() < CHOICES_PER_COLUMN {
                         seen.push((cell.into(), a));
                     }
-                    return Ok(a);
+                    *slot = a;
+                    return Ok(());
                 }
             }
         }
-        parse_text(q, cell)
+        *slot = parse_text(q, cell)?;
+        Ok(())
     }
 }
 
