@@ -124,21 +124,28 @@ impl RuleSet {
         }
     }
 
-    /// The outcome, by precedence.
+    /// The outcome, by precedence: a red flag present, an exclusion that
+    /// applies, an indication not met, anything unknown, else met. One pass
+    /// over the criteria's kinds (kept apart from the criteria, so the pass
+    /// reads one small array: it runs for every case of a batch).
     pub fn outcome(&self, holds: &[Tri]) -> Outcome {
-        let any = |kind: CriterionKind, value: Tri| {
-            self.criteria
-                .iter()
-                .zip(holds)
-                .any(|(c, &h)| c.kind == kind && h == value)
-        };
-        if any(CriterionKind::RedFlag, Tri::True) {
+        let (mut red_flag, mut excluded, mut not_met, mut unknown) = (false, false, false, false);
+        for (&kind, &h) in self.kinds.iter().zip(holds) {
+            match (kind, h) {
+                (CriterionKind::RedFlag, Tri::True) => red_flag = true,
+                (CriterionKind::Exclusion, Tri::True) => excluded = true,
+                (CriterionKind::Indication, Tri::False) => not_met = true,
+                (_, Tri::Unknown) => unknown = true,
+                _ => {}
+            }
+        }
+        if red_flag {
             Outcome::RedFlag
-        } else if any(CriterionKind::Exclusion, Tri::True) {
+        } else if excluded {
             Outcome::Excluded
-        } else if any(CriterionKind::Indication, Tri::False) {
+        } else if not_met {
             Outcome::NotMet
-        } else if holds.contains(&Tri::Unknown) {
+        } else if unknown {
             Outcome::Incomplete
         } else {
             Outcome::Met

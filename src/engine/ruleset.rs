@@ -38,6 +38,8 @@ pub struct RuleSet {
     criterion_index: HashMap<String, CriterionIdx>,
     /// The criteria and skip rules compiled for fast evaluation.
     pub(crate) programs: Programs,
+    /// Each criterion's kind, by criterion index.
+    pub(crate) kinds: Vec<CriterionKind>,
 }
 
 /// What a rule set says about itself.
@@ -261,6 +263,7 @@ impl RuleSet {
             criteria.iter().map(|c| c.root),
             questions.iter().map(|q| q.ask_when),
         );
+        let kinds = criteria.iter().map(|c| c.kind).collect();
         RuleSet {
             meta,
             sections,
@@ -272,6 +275,7 @@ impl RuleSet {
             question_index,
             criterion_index,
             programs,
+            kinds,
         }
     }
 

@@ -232,20 +232,26 @@ impl CsvWorker<'_> {
     ) -> Result<(), AppError> {
         let mut cells: Vec<&str> = Vec::with_capacity(self.columns.len());
         let mut line = first_line;
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            let (raw, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (&rest[..i], &rest[i + 1..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            rest = next;
+        // UTF-8 is checked once for the block, then each line is a slice of
+        // it; only a block with bad bytes is checked line by line, to say
+        // which lines.
+        let whole = std::str::from_utf8(bytes).ok();
+        let mut at = 0;
+        while at < bytes.len() {
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            let (from, raw) = (at, &bytes[at..end]);
+            at = end + 1;
             let this = line;
             line += 1;
             // The csv crate skips an empty line.
             if raw.is_empty() {
                 continue;
             }
-            let Ok(text) = std::str::from_utf8(raw) else {
+            let checked = match whole {
+                Some(all) => all.get(from..end),
+                None => std::str::from_utf8(raw).ok(),
+            };
+            let Some(text) = checked else {
                 rec.bad(None, this, "not valid UTF-8 text")?;
                 continue;
             };
