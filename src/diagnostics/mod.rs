@@ -242,7 +242,9 @@ impl Diagnostics {
 /// (which could move the cursor, retitle the window or hide text) are shown
 /// as escapes instead of being sent raw. Ordinary text is borrowed.
 pub fn inert(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe_char) {
+    // Printable ASCII, the usual case (every case id of a batch), is
+    // recognised a byte at a time without decoding characters.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(is_unsafe_char) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

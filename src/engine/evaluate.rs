@@ -101,13 +101,13 @@ impl RuleSet {
     }
 
     /// Marks which questions are asked and drops the answers of the rest.
-    /// One pass suffices because skip logic only looks at earlier questions.
+    /// One pass over the questions that have skip logic, in question order,
+    /// suffices: skip logic only looks at earlier questions, whose answers
+    /// are settled by then.
     pub fn apply_skip_logic(&self, answers: &mut [Answer], asked: &mut [bool]) {
-        for (qi, q) in self.questions.iter().enumerate() {
-            let ask = match q.ask_when {
-                None => true,
-                Some(node) => self.eval_ask(qi, node, answers) == Tri::True,
-            };
+        asked.fill(true);
+        for &(qi, node) in &self.skip_rules {
+            let ask = self.eval_ask(qi, node, answers) == Tri::True;
             asked[qi] = ask;
             if !ask {
                 answers[qi] = Answer::Unanswered;

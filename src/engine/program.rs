@@ -11,7 +11,8 @@
 //! The values are the same as [`RuleSet::eval`]'s: evaluation has no side
 //! effects, so leaving out its short-circuit changes nothing but the work
 //! done; a leaf is read by the same [`RuleSet::leaf`]; a skipped item of an
-//! `at_least` counts as false by the same [`RuleSet::skipped`]. A test
+//! `at_least` counts as false by [`RuleSet::skipped`]'s rule (an unanswered
+//! question whose skip rule is false), with the question found once. A test
 //! compares the two on every bundled vignette (in `analysis::vignettes`, as
 //! the engine loads no files), and the property tests compare `evaluate`
 //! with an independent reference evaluator on random rule sets.
@@ -45,9 +46,10 @@ enum Op {
     AllLeaves(Range32),
     /// An `any` of leaves only, stopping at the first true.
     AnyLeaves(Range32),
-    /// The top value is the item `NodeId` of an `at_least` with `skipped:
-    /// not_met`: false if skip logic decided not to ask its question.
-    Skipped(NodeId),
+    /// The top value is an item of an `at_least` with `skipped: not_met`
+    /// that tests question `q`, whose skip rule is `rule`: false if that
+    /// rule decided not to ask it (as [`RuleSet::skipped`] decides).
+    Skipped { q: u32, rule: NodeId },
 }
 
 /// How one condition is evaluated.
@@ -80,7 +82,7 @@ impl Programs {
         nodes: &[Node],
         children: &[NodeId],
         criteria: impl Iterator<Item = NodeId>,
-        asks: impl Iterator<Item = Option<NodeId>>,
+        asks: &[Option<NodeId>],
     ) -> Self {
         let mut p = Programs::default();
         let mut leaves = Vec::new();
@@ -89,6 +91,7 @@ impl Programs {
             let mut out = Out {
                 ops: &mut *ops,
                 leaves: &mut leaves,
+                rules: asks,
             };
             let fits = emit(nodes, children, root, &mut out, 0).is_some_and(|h| h <= MAX_STACK)
                 && ops.len() - start <= MAX_OPS;
@@ -98,7 +101,11 @@ impl Programs {
                     if end == start + 1
                         && !matches!(
                             ops[start],
-                            Op::Not | Op::All(_) | Op::Any(_) | Op::AtLeast { .. } | Op::Skipped(_)
+                            Op::Not
+                                | Op::All(_)
+                                | Op::Any(_)
+                                | Op::AtLeast { .. }
+                                | Op::Skipped { .. }
                         ) =>
                 {
                     let op = ops[start];
@@ -115,6 +122,7 @@ impl Programs {
         let mut ops = Vec::new();
         p.criteria = criteria.map(|root| compile(root, &mut ops)).collect();
         p.asks = asks
+            .iter()
             .map(|root| root.map_or(Compiled::Recursion, |r| compile(r, &mut ops)))
             .collect();
         p.ops = ops;
@@ -127,6 +135,8 @@ impl Programs {
 struct Out<'a> {
     ops: &'a mut Vec<Op>,
     leaves: &'a mut Vec<Node>,
+    /// Each question's skip rule, by question index.
+    rules: &'a [Option<NodeId>],
 }
 
 const fn is_leaf(node: Node) -> bool {
@@ -177,8 +187,15 @@ fn emit(
         let items = kids(r)?;
         for (i, &k) in items.iter().enumerate() {
             height = height.max(i + emit(nodes, children, k, out, depth + 1)?);
-            if skipped {
-                out.ops.push(Op::Skipped(k));
+            // An item whose question has no skip rule is never skipped.
+            if skipped
+                && let Some(q) = nodes.get(k as usize).and_then(|n| n.question())
+                && let Some(&Some(rule)) = out.rules.get(q)
+            {
+                out.ops.push(Op::Skipped {
+                    q: u32::try_from(q).ok()?,
+                    rule,
+                });
             }
         }
         Some((height, u32::try_from(items.len()).ok()?))
@@ -217,6 +234,7 @@ fn emit(
 
 impl RuleSet {
     /// Criterion `ci`'s value: by its program, or by recursion.
+    #[inline]
     pub(crate) fn eval_criterion(&self, ci: usize, answers: &[Answer], holds: &[Tri]) -> Tri {
         match self.programs.criteria.get(ci) {
             Some(Compiled::One(op)) => self.one(*op, answers, holds),
@@ -227,6 +245,7 @@ impl RuleSet {
 
     /// The value of question `qi`'s skip rule `root`: by its program, or by
     /// recursion.
+    #[inline]
     pub(crate) fn eval_ask(&self, qi: usize, root: NodeId, answers: &[Answer]) -> Tri {
         match self.programs.asks.get(qi) {
             Some(Compiled::One(op)) => self.one(*op, answers, &[]),
@@ -299,8 +318,13 @@ impl RuleSet {
                     stack[from] = Tri::at_least(n, t, u);
                     len = from + 1;
                 }
-                Op::Skipped(item) => {
-                    if self.skipped(item, answers) {
+                Op::Skipped { q, rule } => {
+                    // Only an unanswered question can have been skipped (an
+                    // answer left after skip logic was asked).
+                    let q = q as usize;
+                    if answers.get(q) == Some(&Answer::Unanswered)
+                        && self.eval_ask(q, rule, answers) == Tri::False
+                    {
                         stack[len - 1] = Tri::False;
                     }
                 }

@@ -40,6 +40,8 @@ pub struct RuleSet {
     pub(crate) programs: Programs,
     /// Each criterion's kind, by criterion index.
     pub(crate) kinds: Vec<CriterionKind>,
+    /// The questions that have skip logic, in question order, with it.
+    pub(crate) skip_rules: Vec<(QuestionIdx, NodeId)>,
 }
 
 /// What a rule set says about itself.
@@ -149,8 +151,21 @@ pub struct NumberSpec {
 }
 
 impl NumberSpec {
+    /// Whether `value` fits: finite, whole where it must be, in range.
+    /// [`NumberSpec::check`] says why not.
+    #[inline]
+    pub fn fits(&self, value: f64) -> bool {
+        if !value.is_finite() || (self.integer && value.fract() != 0.0) {
+            return false;
+        }
+        self.min.is_none_or(|m| value >= m) && self.max.is_none_or(|m| value <= m)
+    }
+
     /// Why `value` does not fit, or `None` when it does.
     pub fn check(&self, value: f64) -> Option<String> {
+        if self.fits(value) {
+            return None;
+        }
         if !value.is_finite() {
             return Some("expected a finite number".into());
         }
@@ -261,9 +276,14 @@ impl RuleSet {
             &nodes,
             &children,
             criteria.iter().map(|c| c.root),
-            questions.iter().map(|q| q.ask_when),
+            &questions.iter().map(|q| q.ask_when).collect::<Vec<_>>(),
         );
         let kinds = criteria.iter().map(|c| c.kind).collect();
+        let skip_rules = questions
+            .iter()
+            .enumerate()
+            .filter_map(|(qi, q)| q.ask_when.map(|n| (qi, n)))
+            .collect();
         RuleSet {
             meta,
             sections,
@@ -276,7 +296,13 @@ impl RuleSet {
             criterion_index,
             programs,
             kinds,
+            skip_rules,
         }
+    }
+
+    /// Each criterion's kind, by criterion index.
+    pub fn criterion_kinds(&self) -> &[CriterionKind] {
+        &self.kinds
     }
 
     pub fn question_idx(&self, id: &str) -> Option<QuestionIdx> {

@@ -56,7 +56,9 @@ pub(super) fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
 /// test compares the two on awkward ids).
 pub(super) struct RowWriter<'a> {
     format: BatchFormat,
-    out: &'a mut dyn Write,
+    /// Where full buffers go; `None`: the rows stay in `buf` (a block's
+    /// output, handed over whole, so rows are not copied twice).
+    out: Option<&'a mut dyn Write>,
     buf: Vec<u8>,
     /// JSON Lines: `"criterion_id":` for each criterion, escaped once.
     keys: Vec<Vec<u8>>,
@@ -82,10 +84,25 @@ impl<'a> RowWriter<'a> {
     pub(super) fn new(format: BatchFormat, out: &'a mut dyn Write) -> Self {
         RowWriter {
             format,
-            out,
+            out: Some(out),
             buf: Vec::with_capacity(FLUSH_AT + 4096),
             keys: Vec::new(),
         }
+    }
+
+    /// A writer whose rows stay in memory, taken with [`Self::into_bytes`].
+    pub(super) fn in_memory(format: BatchFormat, capacity: usize) -> Self {
+        RowWriter {
+            format,
+            out: None,
+            buf: Vec::with_capacity(capacity),
+            keys: Vec::new(),
+        }
+    }
+
+    /// The rows written (all of them, for an in-memory writer).
+    pub(super) fn into_bytes(self) -> Vec<u8> {
+        self.buf
     }
 
     /// The header (CSV only): case id (when the input has one), line,
@@ -116,8 +133,10 @@ impl<'a> RowWriter<'a> {
     }
 
     fn spill(&mut self) -> Result<(), AppError> {
-        if self.buf.len() >= FLUSH_AT {
-            self.out.write_all(&self.buf).map_err(write_err)?;
+        if self.buf.len() >= FLUSH_AT
+            && let Some(out) = &mut self.out
+        {
+            out.write_all(&self.buf).map_err(write_err)?;
             self.buf.clear();
         }
         Ok(())
@@ -264,9 +283,12 @@ impl<'a> RowWriter<'a> {
     }
 
     pub(super) fn flush(&mut self) -> Result<(), AppError> {
-        self.out.write_all(&self.buf).map_err(write_err)?;
+        let Some(out) = &mut self.out else {
+            return Ok(());
+        };
+        out.write_all(&self.buf).map_err(write_err)?;
         self.buf.clear();
-        self.out.flush().map_err(write_err)
+        out.flush().map_err(write_err)
     }
 }
 
@@ -290,10 +312,15 @@ impl Buffers {
         let outcome = rs.evaluate_into(&mut self.answers, &mut self.asked, &mut self.holds);
         tally.cases += 1;
         tally.outcomes[outcome as usize] += 1;
-        for ((c, h), t) in rs.criteria.iter().zip(&self.holds).zip(&mut tally.criteria) {
+        for ((&kind, h), t) in rs
+            .criterion_kinds()
+            .iter()
+            .zip(&self.holds)
+            .zip(&mut tally.criteria)
+        {
             match h {
                 Tri::Unknown => t.1 += 1,
-                h if is_adverse(c.kind, *h) => t.0 += 1,
+                h if is_adverse(kind, *h) => t.0 += 1,
                 _ => {}
             }
         }
@@ -369,7 +396,6 @@ pub(super) fn screen_block(
     capacity: usize,
     rows: impl FnOnce(&mut Recorder<'_>) -> Result<(), AppError>,
 ) -> super::pipeline::Output {
-    let mut out = Vec::with_capacity(capacity);
     let mut tally = Tally::new(rs);
     let mut bad: Vec<super::pipeline::BadRow> = Vec::new();
     let mut stopped = false;
@@ -381,17 +407,16 @@ pub(super) fn screen_block(
         }
         Ok(())
     };
-    let result = {
+    let (result, out) = {
         let mut rec = Recorder::new(
             rs,
-            RowWriter::new(format, &mut out),
+            RowWriter::in_memory(format, capacity),
             &mut tally,
             &mut on_bad,
         )
         .with_id(with_id);
         let r = rows(&mut rec);
-        let flushed = rec.rows.flush();
-        r.and(flushed)
+        (r, rec.rows.into_bytes())
     };
     super::pipeline::Output {
         bytes: out,
