@@ -444,6 +444,13 @@ criteria:
                         }
                     }
                     let ev = rs.evaluate(&a);
+                    // Batch's evaluation, without the asked bookkeeping,
+                    // gives the same criteria and outcome.
+                    let mut batch = a.clone();
+                    batch.resize(rs.questions.len(), Answer::Unanswered);
+                    let mut holds = vec![Tri::Unknown; rs.criteria.len()];
+                    let outcome = rs.evaluate_criteria_into(&mut batch, &mut holds);
+                    assert_eq!((outcome, &holds), (ev.outcome, &ev.holds), "{}", b.id);
                     for (ci, c) in rs.criteria.iter().enumerate() {
                         assert_eq!(
                             rs.eval_criterion(ci, &ev.answers, &ev.holds),

@@ -126,6 +126,30 @@ fn remove_leftovers(dir: &Path, prefix: &str) {
     }
 }
 
+/// Files this large are worth the hint below.
+const LARGE: u64 = 16 << 20;
+
+/// Tells the kernel, from a thread of its own, that the cached pages of the
+/// file about to be replaced will not be read again. The rename that
+/// replaces a file frees its pages, and for a large earlier output (99 MB
+/// from `batch -o`) that took 18 ms at the very end of the run, with every
+/// core idle; dropped early, they are freed while the work goes on. Only
+/// advice: the file itself is untouched until the rename, and any failure
+/// is ignored.
+fn forget_cached(target: &Path) {
+    #[cfg(unix)]
+    if fs::metadata(target).is_ok_and(|m| m.is_file() && m.len() >= LARGE) {
+        let target = target.to_path_buf();
+        std::thread::spawn(move || {
+            if let Ok(f) = fs::File::open(&target) {
+                let _ = rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::DontNeed);
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = (target, LARGE);
+}
+
 impl AtomicFile {
     /// Starts writing `target`, checking first that it can be written: not a
     /// device, pipe, socket or directory, and its folder exists.
@@ -148,6 +172,7 @@ impl AtomicFile {
         }
         let prefix = tmp_prefix(&resolved);
         remove_leftovers(&dir, &prefix);
+        forget_cached(&resolved);
         let tmp = tempfile::Builder::new()
             .prefix(&format!("{prefix}{}-", std::process::id()))
             .suffix(".tmp")

@@ -94,6 +94,24 @@ impl RuleSet {
         holds: &mut [Tri],
     ) -> Outcome {
         self.apply_skip_logic(answers, asked);
+        self.criteria_and_outcome(answers, holds)
+    }
+
+    /// Evaluates in place, for callers that need only the criteria and the
+    /// outcome (`batch`): skip logic drops the answers of questions it does
+    /// not ask, but whether an unanswered question would be asked is not
+    /// worked out (its answer is empty either way). The criteria and the
+    /// outcome are exactly [`RuleSet::evaluate_into`]'s.
+    pub fn evaluate_criteria_into(&self, answers: &mut [Answer], holds: &mut [Tri]) -> Outcome {
+        for &(qi, node) in &self.skip_rules {
+            if answers[qi] != Answer::Unanswered && self.eval_ask(qi, node, answers) != Tri::True {
+                answers[qi] = Answer::Unanswered;
+            }
+        }
+        self.criteria_and_outcome(answers, holds)
+    }
+
+    fn criteria_and_outcome(&self, answers: &[Answer], holds: &mut [Tri]) -> Outcome {
         for &ci in &self.eval_order {
             holds[ci] = self.eval_criterion(ci, answers, holds);
         }

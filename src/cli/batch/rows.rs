@@ -295,7 +295,6 @@ impl<'a> RowWriter<'a> {
 /// Reusable per-row buffers.
 pub(super) struct Buffers {
     pub(super) answers: Vec<Answer>,
-    asked: Vec<bool>,
     holds: Vec<Tri>,
 }
 
@@ -303,13 +302,12 @@ impl Buffers {
     pub(super) fn new(rs: &RuleSet) -> Self {
         Buffers {
             answers: vec![Answer::Unanswered; rs.questions.len()],
-            asked: vec![true; rs.questions.len()],
             holds: vec![Tri::Unknown; rs.criteria.len()],
         }
     }
 
     fn evaluate(&mut self, rs: &RuleSet, tally: &mut Tally) -> Outcome {
-        let outcome = rs.evaluate_into(&mut self.answers, &mut self.asked, &mut self.holds);
+        let outcome = rs.evaluate_criteria_into(&mut self.answers, &mut self.holds);
         tally.cases += 1;
         tally.outcomes[outcome as usize] += 1;
         for ((&kind, h), t) in rs
