@@ -323,10 +323,23 @@ impl RuleSet {
         // A question with an answer left after skip logic was asked; only an
         // unanswered one with skip logic needs its condition evaluated.
         self.node(id).question().is_some_and(|q| {
-            answers.get(q) == Some(&Answer::Unanswered)
-                && self.questions[q].ask_when.is_some()
-                && self.would_ask(q, answers) == Tri::False
+            self.questions[q]
+                .ask_when
+                .is_some_and(|rule| self.question_skipped(q, rule, answers))
         })
+    }
+
+    /// Whether question `q`, whose skip rule is `rule`, was skipped: it has
+    /// no answer and its rule is false (an answer left after skip logic was
+    /// asked).
+    #[inline]
+    pub(crate) fn question_skipped(
+        &self,
+        q: QuestionIdx,
+        rule: NodeId,
+        answers: &[Answer],
+    ) -> bool {
+        answers.get(q) == Some(&Answer::Unanswered) && self.eval_ask(q, rule, answers) == Tri::False
     }
 
     /// The questions whose answers decided a criterion's value: for a false

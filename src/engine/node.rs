@@ -32,6 +32,15 @@ pub enum Node {
 }
 
 impl Node {
+    /// Whether this is a leaf: a test of one answer, or a criterion
+    /// reference (not `all`, `any`, `not` or `at_least`).
+    pub const fn is_leaf(self) -> bool {
+        !matches!(
+            self,
+            Node::All(_) | Node::Any(_) | Node::Not(_) | Node::AtLeast { .. }
+        )
+    }
+
     /// The question a leaf reads; `None` for combinators and criterion references.
     pub const fn question(self) -> Option<QuestionIdx> {
         match self {

@@ -11,8 +11,8 @@
 //! The values are the same as [`RuleSet::eval`]'s: evaluation has no side
 //! effects, so leaving out its short-circuit changes nothing but the work
 //! done; a leaf is read by the same [`RuleSet::leaf`]; a skipped item of an
-//! `at_least` counts as false by [`RuleSet::skipped`]'s rule (an unanswered
-//! question whose skip rule is false), with the question found once. A test
+//! `at_least` counts as false by the same `RuleSet::question_skipped`, with
+//! the question found once. A test
 //! compares the two on every bundled vignette (in `analysis::vignettes`, as
 //! the engine loads no files), and the property tests compare `evaluate`
 //! with an independent reference evaluator on random rule sets.
@@ -50,6 +50,14 @@ enum Op {
     /// that tests question `q`, whose skip rule is `rule`: false if that
     /// rule decided not to ask it (as [`RuleSet::skipped`] decides).
     Skipped { q: u32, rule: NodeId },
+}
+
+impl Op {
+    /// Whether [`RuleSet::one`] evaluates it without a stack: a leaf, or an
+    /// `all` or `any` of leaves.
+    const fn needs_no_stack(self) -> bool {
+        matches!(self, Op::Leaf(_) | Op::AllLeaves(_) | Op::AnyLeaves(_))
+    }
 }
 
 /// How one condition is evaluated.
@@ -97,17 +105,7 @@ impl Programs {
                 && ops.len() - start <= MAX_OPS;
             let end = ops.len();
             match (fits, u32::try_from(start), u32::try_from(end)) {
-                (true, _, _)
-                    if end == start + 1
-                        && !matches!(
-                            ops[start],
-                            Op::Not
-                                | Op::All(_)
-                                | Op::Any(_)
-                                | Op::AtLeast { .. }
-                                | Op::Skipped { .. }
-                        ) =>
-                {
+                (true, _, _) if end == start + 1 && ops[start].needs_no_stack() => {
                     let op = ops[start];
                     ops.truncate(start);
                     Compiled::One(op)
@@ -139,13 +137,6 @@ struct Out<'a> {
     rules: &'a [Option<NodeId>],
 }
 
-const fn is_leaf(node: Node) -> bool {
-    !matches!(
-        node,
-        Node::All(_) | Node::Any(_) | Node::Not(_) | Node::AtLeast { .. }
-    )
-}
-
 /// Appends the program of node `id`; the stack height it needs, or `None`
 /// if it is too deep, too long or malformed (then it is evaluated by
 /// recursion, which has its own guards).
@@ -166,7 +157,7 @@ fn emit(
         let items = kids(r)?;
         let leaves: Option<Vec<Node>> = items
             .iter()
-            .map(|&k| nodes.get(k as usize).copied().filter(|n| is_leaf(*n)))
+            .map(|&k| nodes.get(k as usize).copied().filter(|n| n.is_leaf()))
             .collect();
         if let Some(leaves) = leaves {
             let start = u32::try_from(out.leaves.len()).ok()?;
@@ -322,12 +313,7 @@ impl RuleSet {
                     len = from + 1;
                 }
                 Op::Skipped { q, rule } => {
-                    // Only an unanswered question can have been skipped (an
-                    // answer left after skip logic was asked).
-                    let q = q as usize;
-                    if answers.get(q) == Some(&Answer::Unanswered)
-                        && self.eval_ask(q, rule, answers) == Tri::False
-                    {
+                    if self.question_skipped(q as usize, rule, answers) {
                         stack[len - 1] = Tri::False;
                     }
                 }

@@ -158,6 +158,12 @@ impl NumberSpec {
         if !value.is_finite() || (self.integer && value.fract() != 0.0) {
             return false;
         }
+        self.in_range(value)
+    }
+
+    /// Whether `value` is within the limits (the rest of [`Self::fits`]).
+    #[inline]
+    pub fn in_range(&self, value: f64) -> bool {
         self.min.is_none_or(|m| value >= m) && self.max.is_none_or(|m| value <= m)
     }
 

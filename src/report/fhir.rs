@@ -159,6 +159,24 @@ pub fn questionnaire(rs: &RuleSet) -> Value {
     q
 }
 
+/// The SDC extension that enables an item only while `expression` holds.
+fn enable_when_expression(expression: String) -> Value {
+    json!({
+        "url": format!("{SDC}/sdc-questionnaire-enableWhenExpression"),
+        "valueExpression": fhirpath_expression(expression),
+    })
+}
+
+/// A display item shown only while `expression` holds.
+fn shown_when(link_id: String, text: String, expression: String) -> Value {
+    json!({
+        "linkId": link_id,
+        "type": "display",
+        "text": text,
+        "extension": [enable_when_expression(expression)],
+    })
+}
+
 /// Every sentence the computed outcome can be, with a code for its item.
 const OUTCOME_SENTENCES: [(&str, &str); 6] = [
     ("red_flag_urgent", super::RED_FLAG_URGENT),
@@ -191,49 +209,37 @@ fn result_group(rs: &RuleSet, names: &Names) -> Value {
         })
     };
     let outcome = format!("%{}", fhirpath::OUTCOME_VARIABLE);
-    // The sentence in full, as a display item shown only while it is the
-    // outcome: a renderer wraps an item's text, but shows a computed answer
-    // in a box that may cut it ("Stop: this" without what follows, in
-    // LHC-Forms). The computed item after it is what the response records.
-    let mut items: Vec<Value> = OUTCOME_SENTENCES
-        .iter()
-        .map(|(code, sentence)| {
-            json!({
-                "linkId": format!("{RESULT_PREFIX}outcome-shown:{code}"),
-                "type": "display",
-                "text": sentence,
-                "extension": [{
-                    "url": format!("{SDC}/sdc-questionnaire-enableWhenExpression"),
-                    "valueExpression": fhirpath_expression(format!("{outcome} = {}", fhirpath::literal(sentence))),
-                }],
-            })
-        })
-        .collect();
     // As the CLI's outcome sentence: a red flag not ruled out is said first,
     // so an incomplete screening never reads as "nothing rules the patient
     // out" while a red flag is unknown.
-    let red_flag_present = format!("{outcome}.startsWith('RED FLAG:')");
-    let open_flags: Vec<Value> = rs
+    let red_flag_present = fhirpath::red_flag_present(rs, names);
+    let mut items: Vec<Value> = rs
         .criteria
         .iter()
         .enumerate()
         .filter(|(_, c)| c.kind == CriterionKind::RedFlag)
         .map(|(ci, c)| {
-            json!({
-                "linkId": format!("{RESULT_PREFIX}red-flag-open:{}", c.id),
-                "type": "display",
-                "text": format!("RED FLAG NOT RULED OUT: {} not assessed; assess before anything else.", c.label),
-                "extension": [{
-                    "url": format!("{SDC}/sdc-questionnaire-enableWhenExpression"),
-                    "valueExpression": fhirpath_expression(format!(
-                        "{}.empty() and {red_flag_present}.not()",
-                        names.criterion(ci)
-                    )),
-                }],
-            })
+            shown_when(
+                format!("{RESULT_PREFIX}red-flag-open:{}", c.id),
+                super::not_ruled_out(&c.label),
+                format!(
+                    "{}.empty() and ({red_flag_present}).not()",
+                    names.criterion(ci)
+                ),
+            )
         })
         .collect();
-    items.splice(0..0, open_flags);
+    // The sentence in full, as a display item shown only while it is the
+    // outcome: a renderer wraps an item's text, but shows a computed answer
+    // in a box that may cut it ("Stop: this" without what follows, in
+    // LHC-Forms). The computed item after it is what the response records.
+    items.extend(OUTCOME_SENTENCES.iter().map(|(code, sentence)| {
+        shown_when(
+            format!("{RESULT_PREFIX}outcome-shown:{code}"),
+            (*sentence).to_string(),
+            format!("{outcome} = {}", fhirpath::literal(sentence)),
+        )
+    }));
     items.push(calculated(
         format!("{RESULT_PREFIX}outcome"),
         "Outcome (as recorded in the response)".into(),
@@ -365,11 +371,7 @@ fn question_items(rs: &RuleSet, names: &Names, qi: usize) -> Vec<Value> {
             }
             None => {
                 let ask = names.ask(qi).unwrap_or_else(|| "false".into());
-                let ext = json!({
-                    "url": format!("{SDC}/sdc-questionnaire-enableWhenExpression"),
-                    "valueExpression": fhirpath_expression(ask),
-                });
-                skip.insert("extension".into(), json!([ext]));
+                skip.insert("extension".into(), json!([enable_when_expression(ask)]));
             }
         }
     }

@@ -252,24 +252,35 @@ pub fn criterion_status(rs: &RuleSet, names: &Names, ci: usize) -> String {
     )
 }
 
+/// The values of the criteria `pick` chooses, as one collection (`{}`
+/// when it chooses none).
+fn values_of(rs: &RuleSet, names: &Names, pick: &dyn Fn(usize) -> bool) -> String {
+    let vars: Vec<String> = (0..rs.criteria.len())
+        .filter(|&ci| pick(ci))
+        .map(|ci| format!("%{}", names.criterion[ci]))
+        .collect();
+    if vars.is_empty() {
+        "{}".to_string()
+    } else {
+        format!("({})", vars.join(" | "))
+    }
+}
+
+/// Whether a red flag is present: true or false, never empty.
+pub fn red_flag_present(rs: &RuleSet, names: &Names) -> String {
+    let red = values_of(rs, names, &|ci| {
+        rs.criteria[ci].kind == CriterionKind::RedFlag
+    });
+    format!("{red} contains true")
+}
+
 /// The outcome sentence, by the engine's precedence: a red flag (worded by
 /// the most pressing one present), an exclusion, an unmet indication, an
 /// unknown, met.
 pub fn outcome(rs: &RuleSet, names: &Names) -> String {
     use crate::engine::Outcome;
-    let of = |pick: &dyn Fn(usize) -> bool| {
-        let vars: Vec<String> = (0..rs.criteria.len())
-            .filter(|&ci| pick(ci))
-            .map(|ci| format!("%{}", names.criterion[ci]))
-            .collect();
-        if vars.is_empty() {
-            "{}".to_string()
-        } else {
-            format!("({})", vars.join(" | "))
-        }
-    };
+    let of = |pick: &dyn Fn(usize) -> bool| values_of(rs, names, pick);
     let kind = |k: CriterionKind| move |ci: usize| rs.criteria[ci].kind == k;
-    let red = of(&kind(CriterionKind::RedFlag));
     let urgent = of(&|ci| {
         rs.criteria[ci].kind == CriterionKind::RedFlag && rs.criteria[ci].urgency == Urgency::Urgent
     });
@@ -287,7 +298,8 @@ pub fn outcome(rs: &RuleSet, names: &Names) -> String {
     }
     let text = |o: Outcome| literal(super::outcome_text(o));
     format!(
-        "iif({red} contains true, iif({urgent} contains true, {}, {}), iif({exclusions} contains true, {}, iif({indications} contains false, {}, iif({any_unknown}, {}, {}))))",
+        "iif({}, iif({urgent} contains true, {}, {}), iif({exclusions} contains true, {}, iif({indications} contains false, {}, iif({any_unknown}, {}, {}))))",
+        red_flag_present(rs, names),
         literal(super::RED_FLAG_URGENT),
         literal(super::RED_FLAG_INVESTIGATE),
         text(Outcome::Excluded),

@@ -34,6 +34,12 @@ pub const RED_FLAG_URGENT: &str = "RED FLAG: a sign of possible serious patholog
 /// Only risk factors are present, none of them investigated and excluded.
 pub const RED_FLAG_INVESTIGATE: &str = "RED FLAG: a risk factor for serious pathology is present and has not been investigated and excluded. Stop: investigate and exclude a serious cause before this screening.";
 
+/// The warning for red flags not yet assessed (`labels`, joined), said
+/// before anything else; the FHIR form says it for each flag.
+pub fn not_ruled_out(labels: &str) -> String {
+    format!("RED FLAG NOT RULED OUT: {labels} not assessed; assess before anything else.")
+}
+
 /// The red-flag outcome in words, by the most pressing flag present.
 pub const fn red_flag_text(urgency: Urgency) -> &'static str {
     match urgency {
@@ -144,8 +150,8 @@ impl Summary {
             return outcome_text(self.outcome).to_string();
         }
         format!(
-            "RED FLAG NOT RULED OUT: {} not assessed; assess before anything else. {}",
-            open.join("; "),
+            "{} {}",
+            not_ruled_out(&open.join("; ")),
             outcome_text(self.outcome)
         )
     }

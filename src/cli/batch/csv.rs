@@ -12,7 +12,7 @@ use crate::cli::exit::AppError;
 use crate::cli::output;
 use crate::cli::request::BatchFormat;
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span, inert, suggest};
-use crate::engine::ruleset::{Question, QuestionKind};
+use crate::engine::ruleset::{NumberSpec, Question, QuestionKind};
 use crate::engine::{Answer, RuleSet, parse_text};
 use crate::files::InputError;
 
@@ -170,7 +170,7 @@ struct CsvWorker<'a> {
     format: BatchFormat,
     strict: bool,
     with_id: bool,
-    cache: CellCache,
+    cache: CellCache<'a>,
     /// Whether every question of the rule set has a column.
     all_questions: bool,
 }
@@ -238,19 +238,13 @@ impl CsvWorker<'_> {
         // bytes, and only text that needs it is turned into `str` (char
         // boundary checks on every cell had cost a twentieth of the time).
         let mut cells: Vec<&[u8]> = Vec::with_capacity(self.columns.len());
-        let mut line = first_line;
         // UTF-8 is checked once for the block, then each line is a slice of
         // it; only a block with bad bytes is checked line by line, to say
         // which lines.
         let whole = std::str::from_utf8(bytes).is_ok();
-        let mut at = 0;
-        while at < bytes.len() {
-            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
-            let raw = &bytes[at..end];
-            at = end + 1;
-            let this = line;
-            line += 1;
-            // The csv crate skips an empty line.
+        for (this, raw) in (first_line..).zip(split::lines(bytes)) {
+            // The csv crate skips an empty line (and a block's final line
+            // break leaves an empty last piece).
             if raw.is_empty() {
                 continue;
             }
@@ -281,11 +275,10 @@ impl CsvWorker<'_> {
     ) -> Result<(), AppError> {
         let rs = self.rs;
         // Valid UTF-8 (see `plain_rows`), so this borrows.
-        let id_text: Option<&str> = self
+        let id: Option<&str> = self
             .id_col
             .and_then(|i| cells.get(i))
             .and_then(|s| std::str::from_utf8(s.trim_ascii()).ok());
-        let id = id_text;
         if cells.len() != self.columns.len() {
             let msg = format!(
                 "{} fields, but the header has {}",
@@ -364,24 +357,20 @@ fn for_each_comma(bytes: &[u8], mut f: impl FnMut(usize)) {
 /// every problem, goes to the engine's one parser, so the answer (and any
 /// message) is always the parser's own; a property test checks the two
 /// agree.
-struct CellCache {
+struct CellCache<'a> {
     /// What each column holds, read once from its question: the cells are
     /// read without touching the (large) question records.
-    plan: Vec<Plan>,
+    plan: Vec<Plan<'a>>,
     choices: Vec<Vec<(Box<[u8]>, Answer)>>,
 }
 
 /// How a column's cells are read.
 #[derive(Debug, Clone, Copy)]
-enum Plan {
+enum Plan<'a> {
     /// Not a question (the case id, a retired question).
     Other,
     YesNo,
-    /// A number, with its limits (infinite where it has none).
-    Number {
-        min: f64,
-        max: f64,
-    },
+    Number(&'a NumberSpec),
     /// A single or multiple choice.
     Choice,
 }
@@ -389,17 +378,14 @@ enum Plan {
 /// Distinct choice cells kept per column; past this they are parsed each time.
 const CHOICES_PER_COLUMN: usize = 32;
 
-impl CellCache {
-    fn new(rs: &RuleSet, columns: &[Option<usize>]) -> Self {
+impl<'a> CellCache<'a> {
+    fn new(rs: &'a RuleSet, columns: &[Option<usize>]) -> Self {
         let plan = columns
             .iter()
             .map(|col| match col.map(|qi| &rs.questions[qi].kind) {
                 None => Plan::Other,
                 Some(QuestionKind::YesNo) => Plan::YesNo,
-                Some(QuestionKind::Number(spec)) => Plan::Number {
-                    min: spec.min.unwrap_or(f64::NEG_INFINITY),
-                    max: spec.max.unwrap_or(f64::INFINITY),
-                },
+                Some(QuestionKind::Number(spec)) => Plan::Number(spec),
                 Some(QuestionKind::SingleChoice(_) | QuestionKind::MultipleChoice(_)) => {
                     Plan::Choice
                 }
@@ -456,11 +442,10 @@ impl CellCache {
                 _ => {}
             },
             // A whole number of digits is finite and whole: only its range
-            // is left to check (as `NumberSpec::fits` does).
-            Plan::Number { min, max } => {
+            // is left to check.
+            Plan::Number(spec) => {
                 if let Some(v) = digits(cell)
-                    && v >= min
-                    && v <= max
+                    && spec.in_range(v)
                 {
                     *slot = Answer::Number(v);
                     return Ok(());

@@ -38,18 +38,11 @@ pub(super) fn run(
         .map(|_| {
             Box::new(JsonlWorker {
                 rs,
-                id_field: args.id_column.as_deref(),
                 format: args.format,
                 strict: args.strict,
                 seen: vec![false; rs.questions.len()],
                 order: KeyOrder::new(rs),
-                id_keys: match args.id_column.as_deref() {
-                    Some(f) => vec![f],
-                    None => DEFAULT_ID_COLUMNS
-                        .into_iter()
-                        .filter(|k| rs.question_idx(k).is_none())
-                        .collect(),
-                },
+                id_keys: id_keys(rs, args.id_column.as_deref()),
                 resource_type: memchr::memmem::Finder::new(b"\"resourceType\""),
             }) as Box<dyn Worker>
         })
@@ -71,12 +64,11 @@ pub(super) fn run(
 /// Parses, screens and formats blocks of JSON Lines.
 struct JsonlWorker<'a> {
     rs: &'a RuleSet,
-    id_field: Option<&'a str>,
     format: BatchFormat,
     strict: bool,
     seen: Vec<bool>,
     order: KeyOrder<'a>,
-    /// The keys that hold the case id (as `LineVisitor::is_id` decides).
+    /// The keys that hold the case id.
     id_keys: Vec<&'a str>,
     /// Finds `"resourceType"`, which only a FHIR resource line holds
     /// (built once: a search set up per line cost a third of the time).
@@ -103,7 +95,7 @@ impl JsonlWorker<'_> {
         // a line of its own.
         let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
         // Lines found with memchr (a `split` on a closure tests every byte).
-        for (this, raw) in (first_line..).zip(memchr_lines(bytes)) {
+        for (this, raw) in (first_line..).zip(split::lines(bytes)) {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let Ok(text) = std::str::from_utf8(raw) else {
                 rec.bad(None, this, "not valid UTF-8 text")?;
@@ -145,7 +137,7 @@ impl JsonlWorker<'_> {
             let row = bind_line(
                 self.rs,
                 text,
-                self.id_field,
+                &self.id_keys,
                 &mut rec.buf.answers,
                 &mut self.seen,
                 &mut self.order,
@@ -159,24 +151,17 @@ impl JsonlWorker<'_> {
     }
 }
 
-/// The lines of `bytes` split at `\n`, as `bytes.split(|&b| b == b'\n')`
-/// gives them (an empty piece after a final `\n`, none for empty input is
-/// still one empty piece), found with a vector search.
-fn memchr_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(bytes);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match memchr::memchr(b'\n', r) {
-            Some(i) => {
-                rest = Some(&r[i + 1..]);
-                Some(&r[..i])
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
-    })
+/// The keys that hold a line's case id: `--id-column`'s, or else `case_id`
+/// and `id` where the rule set has no question of that name. Both readers
+/// (`flat_json` and serde) use this one list.
+fn id_keys<'a>(rs: &RuleSet, id_field: Option<&'a str>) -> Vec<&'a str> {
+    match id_field {
+        Some(f) => vec![f],
+        None => DEFAULT_ID_COLUMNS
+            .into_iter()
+            .filter(|k| rs.question_idx(k).is_none())
+            .collect(),
+    }
 }
 
 /// A case id (if the line has one) with what became of the line.
@@ -217,7 +202,7 @@ struct Row<'t> {
 fn bind_line<'t>(
     rs: &RuleSet,
     text: &'t str,
-    id_field: Option<&str>,
+    id_keys: &[&str],
     answers: &mut [Answer],
     seen: &mut [bool],
     order: &mut KeyOrder<'_>,
@@ -228,7 +213,7 @@ fn bind_line<'t>(
     let mut de = serde_json::Deserializer::from_str(text);
     let visitor = LineVisitor {
         rs,
-        id_field,
+        id_keys,
         answers,
         seen,
         row: &mut row,
@@ -248,7 +233,7 @@ fn bind_line<'t>(
 
 struct LineVisitor<'a, 'de, 'r> {
     rs: &'a RuleSet,
-    id_field: Option<&'a str>,
+    id_keys: &'a [&'a str],
     answers: &'a mut [Answer],
     seen: &'a mut [bool],
     row: &'a mut Row<'de>,
@@ -257,10 +242,7 @@ struct LineVisitor<'a, 'de, 'r> {
 
 impl LineVisitor<'_, '_, '_> {
     fn is_id(&self, key: &str) -> bool {
-        match self.id_field {
-            Some(f) => key == f,
-            None => DEFAULT_ID_COLUMNS.contains(&key) && self.rs.question_idx(key).is_none(),
-        }
+        self.id_keys.contains(&key)
     }
 
     fn fail(&mut self, msg: String) {
@@ -584,7 +566,7 @@ mod tests {
         let row = bind_line(
             &rs,
             text,
-            None,
+            &id_keys(&rs, None),
             &mut answers,
             &mut seen,
             &mut KeyOrder::new(&rs),
@@ -747,13 +729,20 @@ mod tests {
             let taken = flat_json::read(
                 rs,
                 &line,
-                &["case_id", "id"],
+                &id_keys(rs, None),
                 &mut answers,
                 &mut seen,
                 &mut order,
             );
             fast += usize::from(taken.is_some());
-            let row = bind_line(rs, &line, None, &mut answers, &mut seen, &mut order);
+            let row = bind_line(
+                rs,
+                &line,
+                &id_keys(rs, None),
+                &mut answers,
+                &mut seen,
+                &mut order,
+            );
             repeated += usize::from(row.error.as_deref().is_some_and(|e| e.contains("twice")));
         }
         assert!(
@@ -772,13 +761,13 @@ mod tests {
         fn the_fast_reader_agrees_with_serde(lines in prop::collection::vec(flat_line(), 1..6)) {
             let rs = nass();
             let n = rs.questions.len();
-            let id_keys = ["case_id", "id"];
+            let id_keys = id_keys(rs, None);
             let mut order = KeyOrder::new(rs);
             for line in &lines {
                 let (mut fast, mut slow) = (vec![Answer::Unanswered; n], vec![Answer::Unanswered; n]);
                 let mut seen = vec![false; n];
                 let got = flat_json::read(rs, line, &id_keys, &mut fast, &mut seen, &mut order);
-                let row = bind_line(rs, line, None, &mut slow, &mut seen, &mut order);
+                let row = bind_line(rs, line, &id_keys, &mut slow, &mut seen, &mut order);
                 if let Some(id) = got {
                     prop_assert_eq!(&row.error, &None, "{}", line);
                     prop_assert_eq!(id, row.id.as_deref(), "{}", line);
@@ -799,7 +788,7 @@ mod tests {
             flat_json::read(
                 rs,
                 line,
-                &["case_id", "id"],
+                &id_keys(rs, None),
                 &mut answers,
                 &mut seen,
                 &mut order,
