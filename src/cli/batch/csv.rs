@@ -254,6 +254,10 @@ impl CsvWorker<'_> {
                 rec.bad(None, this, "not valid UTF-8 text")?;
                 continue;
             }
+            if let Some(id) = self.fast_row(raw, &mut rec.buf.answers) {
+                rec.screened(id, this)?;
+                continue;
+            }
             cells.clear();
             let mut from = 0;
             for_each_comma(raw, |i| {
@@ -264,6 +268,100 @@ impl CsvWorker<'_> {
             self.record(rec, &cells, this)?;
         }
         Ok(())
+    }
+
+    /// Reads a quote-free line straight into the answer slots, column by
+    /// column, without first cutting it into cells: the common cells
+    /// (`yes`, `no`, empty, whole numbers in range, a choice this column
+    /// has held before) are recognised where they stand, followed by their
+    /// `,` (or the end of the line, for the last column), and any other
+    /// cell is cut at its `,` and read by [`CellCache::parse_into`]. Gives
+    /// the case id (`Some`) when every cell was read; `None` for a line
+    /// with another number of fields or a cell that cannot be read, which
+    /// [`Self::record`] then reads from scratch, so its message is always
+    /// the usual one. A property test checks this path against the `csv`
+    /// crate's.
+    fn fast_row<'r>(&mut self, raw: &'r [u8], answers: &mut [Answer]) -> Option<Option<&'r str>> {
+        let rs = self.rs;
+        if !self.all_questions {
+            answers.fill(Answer::Unanswered);
+        }
+        let n = self.columns.len();
+        let mut id = None;
+        let mut rest = raw;
+        let columns = self.columns;
+        for (c, col) in columns.iter().enumerate() {
+            let plan = self.cache.plan.get(c).copied().unwrap_or(Plan::Other);
+            let last = c + 1 == n;
+            // Whether a cell of `len` bytes ends the field here.
+            let ends = |rest: &[u8], len: usize| {
+                if last {
+                    rest.len() == len
+                } else {
+                    rest.get(len) == Some(&b',')
+                }
+            };
+            let slot = match col {
+                Some(qi) => Some(answers.get_mut(*qi)?),
+                None => None,
+            };
+            let fast = match (plan, rest.first()) {
+                _ if ends(rest, 0) => Some((Answer::Unanswered, 0)),
+                (Plan::YesNo, Some(b'n')) if rest.starts_with(b"no") && ends(rest, 2) => {
+                    Some((Answer::No, 2))
+                }
+                (Plan::YesNo, Some(b'y')) if rest.starts_with(b"yes") && ends(rest, 3) => {
+                    Some((Answer::Yes, 3))
+                }
+                (Plan::Number(spec), Some(b'0'..=b'9')) => {
+                    let len = rest
+                        .iter()
+                        .take(16)
+                        .take_while(|b| b.is_ascii_digit())
+                        .count();
+                    rest.get(..len)
+                        .and_then(digits)
+                        .filter(|&v| ends(rest, len) && spec.in_range(v))
+                        .map(|v| (Answer::Number(v), len))
+                }
+                (Plan::Choice, Some(_)) => self.cache.choices.get(c).and_then(|seen| {
+                    seen.iter()
+                        .find(|(k, _)| rest.starts_with(k) && ends(rest, k.len()))
+                        .map(|(k, a)| (*a, k.len()))
+                }),
+                _ => None,
+            };
+            let len = match (fast, slot) {
+                (Some((a, len)), Some(slot)) => {
+                    *slot = a;
+                    len
+                }
+                (fast, slot) => {
+                    let len = match fast {
+                        Some((_, len)) => len,
+                        None if last => {
+                            if memchr::memchr(b',', rest).is_some() {
+                                return None; // more fields than the header
+                            }
+                            rest.len()
+                        }
+                        None => memchr::memchr(b',', rest)?,
+                    };
+                    let cell = rest.get(..len)?;
+                    if let Some(slot) = slot {
+                        let qi = (*col)?;
+                        self.cache
+                            .parse_into(c, &rs.questions[qi], cell, slot)
+                            .ok()?;
+                    } else if Some(c) == self.id_col {
+                        id = std::str::from_utf8(cell.trim_ascii()).ok();
+                    }
+                    len
+                }
+            };
+            rest = if last { &[] } else { rest.get(len + 1..)? };
+        }
+        Some(id)
     }
 
     /// Binds one record's cells, then screens it or marks it bad.
@@ -516,10 +614,18 @@ mod tests {
             // The same block with a quoted empty id on a line of its own
             // forces the csv crate; that line is then dropped from the
             // comparison by comparing only what follows it.
-            let mut forced = b"\"\",yes,no\n".to_vec();
-            forced.extend_from_slice(bytes);
-            w.block(&forced, 1)
+            w.block(&forced(columns, bytes), 1)
         }
+    }
+
+    /// `bytes` after a line with a quoted empty id and empty cells, which
+    /// makes the block go through the `csv` crate.
+    fn forced(columns: &[Option<usize>], bytes: &[u8]) -> Vec<u8> {
+        let mut forced = b"\"\"".to_vec();
+        forced.extend(std::iter::repeat_n(b',', columns.len() - 1));
+        forced.push(b'\n');
+        forced.extend_from_slice(bytes);
+        forced
     }
 
     /// The output rows after the first line (the forcing line).
@@ -530,8 +636,121 @@ mod tests {
         }
     }
 
+    /// A cell any of the test's columns might hold, valid or not.
+    fn any_cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            prop::sample::select(vec![
+                "yes",
+                "no",
+                "unknown",
+                "",
+                "",
+                "nope",
+                "yess",
+                "n",
+                "y",
+                "true",
+                "No",
+                " no",
+                "no ",
+                "75",
+                "0",
+                "007",
+                "100",
+                "101",
+                "1000000000000000000",
+                "-1",
+                "7.5",
+                "75\r",
+                "posterior_si",
+                "lumbar",
+                "posterior_sit",
+                "posterior",
+                "medication;bracing",
+                "bracing;medication",
+                "[]",
+                "medication",
+                "medication;medication",
+                "\u{e9}",
+                "x",
+            ])
+            .prop_map(String::from),
+            "[0-9]{1,17}",
+            "[a-z_;]{0,12}",
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Lines of mostly well-formed cells (so most reach the last column
+        /// by the fast reader) with near misses, stray cells and missing
+        /// ones, under every order of columns (so each kind, and the id, is
+        /// sometimes the last): the fast reader reads them exactly as the
+        /// `csv` crate's path does, the same rows, answers and messages.
+        #[test]
+        fn the_fast_row_reader_reads_like_the_csv_crate(
+            rows in prop::collection::vec(
+                (
+                    prop::collection::vec((0u8..=255, any_cell()), 5..=7),
+                    prop::sample::select(vec!["\n", "\r\n"]),
+                ),
+                0..24,
+            ),
+            rotate in 0usize..6,
+            all_columns in any::<bool>(),
+        ) {
+            let rs = catalog::load("nass-2015").expect("bundled").rules;
+            let q = |id: &str| rs.question_idx(id);
+            // Each column with the cells it usually holds.
+            let mut columns = vec![
+                (None, &["c1", "case 2", ""][..]),
+                (q("saddle_anaesthesia"), &["yes", "no", "", "unknown", "true"][..]),
+                (q("first_block_relief_percent"), &["75", "0", "100", "", "unknown"][..]),
+                (q("pain_location"), &["posterior_si", "lumbar", "", "unknown"][..]),
+                (q("conservative_care_components"), &["medication;bracing", "[]", "", "medication"][..]),
+                (q("block_count"), &["2", "1", "0", ""][..]),
+            ];
+            columns.rotate_left(rotate);
+            let id_col = columns.iter().position(|(c, _)| c.is_none());
+            let (columns, usual): (Vec<Option<usize>>, Vec<&[&str]>) = columns.into_iter().unzip();
+            let mut text = String::new();
+            for (cells, end) in &rows {
+                let line: Vec<&str> = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (pick, other))| match usual.get(i) {
+                        // Seven in eight cells are ones their column holds.
+                        Some(u) if *pick < 224 => u[usize::from(*pick) % u.len()],
+                        _ => other.as_str(),
+                    })
+                    .collect();
+                text.push_str(&line.join(","));
+                text.push_str(end);
+            }
+            let screen = |bytes: &[u8], first: u64| {
+                let mut w = CsvWorker {
+                    rs: &rs,
+                    columns: &columns,
+                    id_col,
+                    format: BatchFormat::Csv,
+                    strict: false,
+                    with_id: true,
+                    cache: CellCache::new(&rs, &columns),
+                    all_questions: all_columns,
+                };
+                // Twice, so the second pass reads choices it remembers.
+                let _ = w.block(bytes, first);
+                w.block(bytes, first)
+            };
+            let fast = screen(text.as_bytes(), 2);
+            let crate_read = screen(&forced(&columns, text.as_bytes()), 1);
+            prop_assert_eq!(
+                String::from_utf8_lossy(&fast.bytes),
+                String::from_utf8_lossy(after_first(&crate_read.bytes))
+            );
+            prop_assert_eq!(&fast.bad, &crate_read.bad);
+        }
 
         /// The fast cell reader gives exactly the engine parser's answer or
         /// message, for every question of the bundled rule set.
@@ -563,13 +782,24 @@ mod tests {
         #[test]
         fn the_quote_free_path_reads_like_the_csv_crate(
             pieces in prop::collection::vec(prop::sample::select(vec![
-                "yes", "no", "unknown", "", ",", ",", "\n", "\n", "\r\n", "\r", "x", "7", " ", "\u{e9}", "\u{ff}",
-            ]), 0..60),
+                "yes", "no", "unknown", "", ",", ",", ",", "\n", "\n", "\r\n", "\r", "x", "7", " ", "\u{e9}", "\u{ff}",
+                "nope", "yess", "true", "75", "007", "101", "1000000000000000000", "-1", "7.5",
+                "posterior_si", "lumbar", "posterior_sit", "medication;bracing", "bracing;medication", "[]",
+                "medication", "medication;medication",
+            ]), 0..80),
             invalid in any::<bool>(),
         ) {
             let rs = catalog::load("nass-2015").expect("bundled").rules;
             let q = |id: &str| rs.question_idx(id);
-            let columns = [None, q("saddle_anaesthesia"), q("bladder_bowel_dysfunction")];
+            // Every kind of column the fast reader knows, and the id.
+            let columns = [
+                None,
+                q("saddle_anaesthesia"),
+                q("bladder_bowel_dysfunction"),
+                q("first_block_relief_percent"),
+                q("pain_location"),
+                q("conservative_care_components"),
+            ];
             let mut bytes: Vec<u8> = pieces.concat().into_bytes();
             if invalid && !bytes.is_empty() {
                 let at = bytes.len() / 2;
@@ -618,6 +848,59 @@ mod line_tests {
                 let want: Vec<usize> = (0..16).filter(|&i| bytes[i] == b',').collect();
                 assert_eq!(found, want, "byte {b:#x} comma at {at}");
             }
+        }
+    }
+
+    /// The usual cells are read by the fast reader (not only by the
+    /// fallback, which would pass the comparisons too), and it leaves the
+    /// rest to the fallback.
+    #[test]
+    fn usual_lines_take_the_fast_reader() {
+        let rs = catalog::load("nass-2015").expect("bundled").rules;
+        let q = |id: &str| rs.question_idx(id);
+        let columns = [
+            None,
+            q("saddle_anaesthesia"),
+            q("first_block_relief_percent"),
+            q("pain_location"),
+            q("conservative_care_components"),
+        ];
+        let mut w = CsvWorker {
+            rs: &rs,
+            columns: &columns,
+            id_col: Some(0),
+            format: BatchFormat::Csv,
+            strict: false,
+            with_id: true,
+            cache: CellCache::new(&rs, &columns),
+            all_questions: false,
+        };
+        let mut answers = vec![Answer::Unanswered; rs.questions.len()];
+        let line = b"c1,yes,75,posterior_si,medication;bracing";
+        // Twice: the second time the choices are remembered.
+        for _ in 0..2 {
+            assert_eq!(w.fast_row(line, &mut answers), Some(Some("c1")));
+            let at = |id: &str| answers[q(id).expect("question")];
+            assert_eq!(at("saddle_anaesthesia"), Answer::Yes);
+            assert_eq!(at("first_block_relief_percent"), Answer::Number(75.0));
+            assert!(matches!(at("pain_location"), Answer::Choice(_)));
+            assert!(matches!(
+                at("conservative_care_components"),
+                Answer::Multi(_)
+            ));
+        }
+        for other in [
+            &b"c1,yes,75,posterior_si"[..],
+            b"c1,yes,75,posterior_si,medication,x",
+            b"c1,yess,75,posterior_si,[]",
+            b"c1,yes,101,posterior_si,[]",
+        ] {
+            assert_eq!(
+                w.fast_row(other, &mut answers),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(other)
+            );
         }
     }
 
