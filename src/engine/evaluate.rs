@@ -147,23 +147,54 @@ impl RuleSet {
     /// over the criteria's kinds (kept apart from the criteria, so the pass
     /// reads one small array: it runs for every case of a batch).
     pub fn outcome(&self, holds: &[Tri]) -> Outcome {
-        let (mut red_flag, mut excluded, mut not_met, mut unknown) = (false, false, false, false);
-        for (&kind, &h) in self.kinds.iter().zip(holds) {
+        const RED_FLAG: u8 = 1;
+        const EXCLUDED: u8 = 2;
+        const NOT_MET: u8 = 4;
+        const UNKNOWN: u8 = 8;
+        /// What each kind of criterion says with each value.
+        const fn says(kind: CriterionKind, h: Tri) -> u8 {
             match (kind, h) {
-                (CriterionKind::RedFlag, Tri::True) => red_flag = true,
-                (CriterionKind::Exclusion, Tri::True) => excluded = true,
-                (CriterionKind::Indication, Tri::False) => not_met = true,
-                (_, Tri::Unknown) => unknown = true,
-                _ => {}
+                (CriterionKind::RedFlag, Tri::True) => RED_FLAG,
+                (CriterionKind::Exclusion, Tri::True) => EXCLUDED,
+                (CriterionKind::Indication, Tri::False) => NOT_MET,
+                (_, Tri::Unknown) => UNKNOWN,
+                _ => 0,
             }
         }
-        if red_flag {
+        /// `says` as a table, by kind and value: the pass ORs a looked-up
+        /// bit per criterion, where branching on every pair was
+        /// mispredicted often enough to be a third of the batch evaluator's
+        /// time (perf).
+        const TABLE: [[u8; 3]; 3] = {
+            let kinds = [
+                CriterionKind::RedFlag,
+                CriterionKind::Exclusion,
+                CriterionKind::Indication,
+            ];
+            let values = [Tri::False, Tri::Unknown, Tri::True];
+            let mut t = [[0; 3]; 3];
+            let mut k = 0;
+            while k < 3 {
+                let mut v = 0;
+                while v < 3 {
+                    t[kinds[k] as usize][values[v] as usize] = says(kinds[k], values[v]);
+                    v += 1;
+                }
+                k += 1;
+            }
+            t
+        };
+        let mut flags = 0;
+        for (&kind, &h) in self.kinds.iter().zip(holds) {
+            flags |= TABLE[kind as usize][h as usize];
+        }
+        if flags & RED_FLAG != 0 {
             Outcome::RedFlag
-        } else if excluded {
+        } else if flags & EXCLUDED != 0 {
             Outcome::Excluded
-        } else if not_met {
+        } else if flags & NOT_MET != 0 {
             Outcome::NotMet
-        } else if unknown {
+        } else if flags & UNKNOWN != 0 {
             Outcome::Incomplete
         } else {
             Outcome::Met

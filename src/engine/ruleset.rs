@@ -306,11 +306,6 @@ impl RuleSet {
         }
     }
 
-    /// Each criterion's kind, by criterion index.
-    pub fn criterion_kinds(&self) -> &[CriterionKind] {
-        &self.kinds
-    }
-
     pub fn question_idx(&self, id: &str) -> Option<QuestionIdx> {
         self.question_index.get(id).copied()
     }

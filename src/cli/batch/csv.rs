@@ -326,7 +326,7 @@ impl CsvWorker<'_> {
                 }
                 (Plan::Choice, Some(_)) => self.cache.choices.get(c).and_then(|seen| {
                     seen.iter()
-                        .find(|(k, _)| rest.starts_with(k) && ends(rest, k.len()))
+                        .find(|(k, _)| ends(rest, k.len()) && rest.starts_with(k))
                         .map(|(k, a)| (*a, k.len()))
                 }),
                 _ => None,

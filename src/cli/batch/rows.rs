@@ -15,7 +15,6 @@ use crate::cli::exit::AppError;
 use crate::cli::request::BatchFormat;
 use crate::diagnostics::inert;
 use crate::engine::{Answer, Outcome, RuleSet, Tri};
-use crate::report::is_adverse;
 
 pub(super) fn write_err(e: io::Error) -> AppError {
     AppError::Write {
@@ -310,17 +309,8 @@ impl Buffers {
         let outcome = rs.evaluate_criteria_into(&mut self.answers, &mut self.holds);
         tally.cases += 1;
         tally.outcomes[outcome as usize] += 1;
-        for ((&kind, h), t) in rs
-            .criterion_kinds()
-            .iter()
-            .zip(&self.holds)
-            .zip(&mut tally.criteria)
-        {
-            match h {
-                Tri::Unknown => t.1 += 1,
-                h if is_adverse(kind, *h) => t.0 += 1,
-                _ => {}
-            }
+        for (&h, t) in self.holds.iter().zip(&mut tally.criteria) {
+            t[h as usize] += 1;
         }
         outcome
     }
