@@ -184,6 +184,28 @@ impl Worker for CsvWorker<'_> {
     }
 }
 
+#[cfg(test)]
+impl<'a> CsvWorker<'a> {
+    /// A worker writing CSV rows with ids, as tests build it.
+    fn for_test(
+        rs: &'a RuleSet,
+        columns: &'a [Option<usize>],
+        id_col: Option<usize>,
+        all_questions: bool,
+    ) -> Self {
+        CsvWorker {
+            rs,
+            columns,
+            id_col,
+            format: BatchFormat::Csv,
+            strict: false,
+            with_id: true,
+            cache: CellCache::new(rs, columns),
+            all_questions,
+        }
+    }
+}
+
 impl CsvWorker<'_> {
     /// Screens every record of a block. A block without any `"` is split
     /// by hand (every `\n` ends a record, every `,` a field: exactly what
@@ -610,16 +632,7 @@ mod tests {
 
     /// Screens `bytes` with the quote-free path or the csv crate's.
     fn screen(rs: &RuleSet, columns: &[Option<usize>], bytes: &[u8], plain: bool) -> Output {
-        let mut w = CsvWorker {
-            rs,
-            columns,
-            id_col: Some(0),
-            format: BatchFormat::Csv,
-            strict: false,
-            with_id: true,
-            cache: CellCache::new(rs, columns),
-            all_questions: false,
-        };
+        let mut w = CsvWorker::for_test(rs, columns, Some(0), false);
         if plain {
             w.block(bytes, 2)
         } else {
@@ -741,16 +754,7 @@ mod tests {
                 text.push_str(end);
             }
             let screen = |bytes: &[u8], first: u64| {
-                let mut w = CsvWorker {
-                    rs: &rs,
-                    columns: &columns,
-                    id_col,
-                    format: BatchFormat::Csv,
-                    strict: false,
-                    with_id: true,
-                    cache: CellCache::new(&rs, &columns),
-                    all_questions: all_columns,
-                };
+                let mut w = CsvWorker::for_test(&rs, &columns, id_col, all_columns);
                 // Twice, so the second pass reads choices it remembers.
                 let _ = w.block(bytes, first);
                 w.block(bytes, first)
@@ -877,16 +881,7 @@ mod line_tests {
             q("pain_location"),
             q("conservative_care_components"),
         ];
-        let mut w = CsvWorker {
-            rs: &rs,
-            columns: &columns,
-            id_col: Some(0),
-            format: BatchFormat::Csv,
-            strict: false,
-            with_id: true,
-            cache: CellCache::new(&rs, &columns),
-            all_questions: false,
-        };
+        let mut w = CsvWorker::for_test(&rs, &columns, Some(0), false);
         let mut answers = vec![Answer::Unanswered; rs.questions.len()];
         let line = b"c1,yes,75,posterior_si,medication;bracing";
         // Twice: the second time the choices are remembered.
@@ -921,16 +916,7 @@ mod line_tests {
         let rs = catalog::load("nass-2015").expect("bundled").rules;
         let columns = [None, rs.question_idx("saddle_anaesthesia")];
         for block in [&b"a,no\n\n\nb,yes\n"[..], &b"\"a\",no\n\n\n\"b\",yes\n"[..]] {
-            let mut w = CsvWorker {
-                rs: &rs,
-                columns: &columns,
-                id_col: Some(0),
-                format: BatchFormat::Csv,
-                strict: false,
-                with_id: true,
-                cache: CellCache::new(&rs, &columns),
-                all_questions: false,
-            };
+            let mut w = CsvWorker::for_test(&rs, &columns, Some(0), false);
             let out = String::from_utf8(w.block(block, 10).bytes).expect("utf8");
             assert!(out.starts_with("a,10,"), "{out}");
             assert!(out.contains("\nb,13,red_flag"), "{out}");
