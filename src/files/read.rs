@@ -95,6 +95,12 @@ pub enum InputError {
         "{path}: not a regular file (a pipe, socket or device cannot be read as a rule set or answers file)"
     )]
     NotRegularFile { path: String },
+    /// `batch`'s input named as a device, pipe or socket: it reads rows from
+    /// a regular file, or from standard input given as `-`.
+    #[error(
+        "{path}: not a regular file (a pipe, socket or device is not read by name; to screen rows from a pipe, give - and send them to standard input)"
+    )]
+    NotRegularRows { path: String },
     #[error("{path}: larger than the limit of {} MiB", limit / (1024 * 1024))]
     TooLarge { path: String, limit: u64 },
     #[error("{path}:{line}:{column}: not valid UTF-8 text")]

@@ -380,11 +380,17 @@ fn hostile_paths() {
             2,
             "pipe.yaml: not a regular file",
         );
+        // batch names the way to read rows from a pipe.
         expect(
             d,
             &["batch", "pipe.yaml"],
             2,
-            "pipe.yaml: not a regular file",
+            "pipe.yaml: not a regular file (a pipe, socket or device is not read by name; to screen rows from a pipe, give - and send them to standard input)",
+        );
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mkfifo failed: under CI this test must not skip its pipe cases"
         );
     }
     expect(d, &["run", "--answers", "."], 2, ".: is a directory");

@@ -102,7 +102,7 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
             return Err(InputError::IsDirectory { path: shown }.into());
         }
         if !meta.is_file() {
-            return Err(InputError::NotRegularFile { path: shown }.into());
+            return Err(InputError::NotRegularRows { path: shown }.into());
         }
         let file = File::open(&args.input).map_err(|e| InputError::from_io(&shown, e))?;
         let bar = (io::stderr().is_terminal() && meta.len() > 4 * 1024 * 1024)
