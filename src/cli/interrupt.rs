@@ -39,7 +39,7 @@ pub fn install() -> bool {
         if let Some(path) = s.cleanup.take() {
             let _ = std::fs::remove_file(path);
         }
-        let _ = console::Term::stderr().show_cursor();
+        super::output::restore_cursor();
         let msg = s.message.clone().unwrap_or_else(|| "stopped".into());
         super::output::eprintln(&format!("\nsij-screen: interrupted: {msg}"));
         std::process::exit(i32::from(Exit::Interrupted.code()));

@@ -46,7 +46,7 @@ pub fn main() -> ExitCode {
     // A panic is a bug; it still ends with one line, the cursor back, and
     // the documented exit code for "could not finish", never a backtrace.
     std::panic::set_hook(Box::new(|info| {
-        let _ = console::Term::stderr().show_cursor();
+        output::restore_cursor();
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))

@@ -19,6 +19,15 @@ pub fn stdout(text: &str) -> Result<(), AppError> {
     }
 }
 
+/// Shows the cursor again, if standard error is a terminal (the walk may
+/// have hidden it). On a log file or a pipe the escape sequence would only
+/// be stray bytes, so nothing is written there.
+pub fn restore_cursor() {
+    if io::stderr().is_terminal() {
+        let _ = console::Term::stderr().show_cursor();
+    }
+}
+
 /// Whether colour is wanted on a stream that is (or is not) a terminal.
 pub fn use_color(when: ColorWhen, is_terminal: bool) -> bool {
     match when {

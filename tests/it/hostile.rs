@@ -508,6 +508,12 @@ fn sigterm_during_batch_leaves_no_partial_output() {
         .expect("stderr");
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted: no output written"), "{err}");
+    // Standard error is a pipe here: no terminal escape (such as showing
+    // the cursor) belongs in it.
+    assert!(
+        !err.contains('\u{1b}'),
+        "escape sequence on a pipe: {err:?}"
+    );
     let left: Vec<_> = std::fs::read_dir(d.path()).expect("ls").collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
