@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
+
 use super::kinds::{CriterionKind, ReviewStatus, Urgency};
 use super::node::{Node, NodeId, Range32, mark_read};
 use super::program::Programs;
@@ -34,7 +36,10 @@ pub struct RuleSet {
     pub(crate) eval_order: Vec<CriterionIdx>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) children: Vec<NodeId>,
-    question_index: HashMap<String, QuestionIdx>,
+    /// Question ids to indexes. Fx hashing: `batch` looks up every key of
+    /// a JSON Lines row here, and the keys are only looked up, never
+    /// inserted, so input cannot flood it.
+    question_index: FxHashMap<String, QuestionIdx>,
     criterion_index: HashMap<String, CriterionIdx>,
     /// The criteria and skip rules compiled for fast evaluation.
     pub(crate) programs: Programs,

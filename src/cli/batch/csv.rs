@@ -280,13 +280,10 @@ impl CsvWorker<'_> {
                 rec.screened(id, this)?;
                 continue;
             }
+            // The rare line the fast reader leaves: cut into cells, read
+            // the usual way.
             cells.clear();
-            let mut from = 0;
-            for_each_comma(raw, |i| {
-                cells.push(raw.get(from..i).unwrap_or_default());
-                from = i + 1;
-            });
-            cells.push(raw.get(from..).unwrap_or_default());
+            cells.extend(raw.split(|&b| b == b','));
             self.record(rec, &cells, this)?;
         }
         Ok(())
@@ -450,35 +447,6 @@ fn true_line(bytes: &[u8], p: &csv::Position) -> u64 {
         .get(start..)
         .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\n').count());
     p.line() + blanks as u64
-}
-
-/// Calls `f` with the position of every `,` in `bytes`, in order. Cells
-/// are a few bytes each, so this looks at eight bytes at a time (a byte is
-/// a comma exactly when its lane of `word ^ ",,,,,,,,"` is zero) instead of
-/// branching on every byte or starting a vector search per cell.
-fn for_each_comma(bytes: &[u8], mut f: impl FnMut(usize)) {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const COMMAS: u64 = 0x2c2c_2c2c_2c2c_2c2c;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ COMMAS;
-        // High bit set in each lane that is zero, and only there (no carry
-        // crosses a lane: each lane sum is at most 0xfe).
-        let mut zero = !(((x & LOW7) + LOW7) | x | LOW7);
-        while zero != 0 {
-            f(base + (zero.trailing_zeros() / 8) as usize);
-            zero &= zero - 1;
-        }
-        base += 8;
-    }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
-        if b == b',' {
-            f(base + i);
-        }
-    }
 }
 
 /// Fast, exact reading of the cells a registry export is made of. The
@@ -838,35 +806,6 @@ mod line_tests {
     use super::*;
     use crate::compile::catalog;
 
-    /// A record after blank lines is reported on its own line, quoted or not.
-    #[test]
-    fn commas_are_found_eight_bytes_at_a_time() {
-        for text in [
-            "",
-            ",",
-            "a,b",
-            ",,,,,,,,,",
-            "abcdefgh,ijklmnop,",
-            "\u{e9},\u{ff}\u{2c}x,,",
-        ] {
-            let mut found = Vec::new();
-            for_each_comma(text.as_bytes(), |i| found.push(i));
-            let want: Vec<usize> = text.match_indices(',').map(|(i, _)| i).collect();
-            assert_eq!(found, want, "{text:?}");
-        }
-        // Every byte value next to a comma, in every lane.
-        for b in 0..=255u8 {
-            for at in 0..16 {
-                let mut bytes = vec![b; 16];
-                bytes[at] = b',';
-                let mut found = Vec::new();
-                for_each_comma(&bytes, |i| found.push(i));
-                let want: Vec<usize> = (0..16).filter(|&i| bytes[i] == b',').collect();
-                assert_eq!(found, want, "byte {b:#x} comma at {at}");
-            }
-        }
-    }
-
     /// The usual cells are read by the fast reader (not only by the
     /// fallback, which would pass the comparisons too), and it leaves the
     /// rest to the fallback.
@@ -911,6 +850,7 @@ mod line_tests {
         }
     }
 
+    /// A record after blank lines is reported on its own line, quoted or not.
     #[test]
     fn records_after_blank_lines_keep_their_line_numbers() {
         let rs = catalog::load("nass-2015").expect("bundled").rules;

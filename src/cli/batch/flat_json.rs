@@ -17,34 +17,24 @@
 //! the time of a JSON Lines row (perf), while nearly every line of a real
 //! export has this one shape with its keys in the same order.
 
-use rustc_hash::FxHashMap;
-
 use crate::engine::answer::{RawRef, parse_raw};
 use crate::engine::{Answer, RuleSet};
 
 /// The question each key position held in earlier lines: the lines of a
 /// file usually list their keys in one order, so a key is first compared
-/// with the question it was last time (one comparison) before the index of
-/// question ids (a fast hash) is asked.
+/// with the question it was last time (one comparison) before the rule
+/// set's index of question ids is asked.
 #[derive(Debug)]
 pub(super) struct KeyOrder<'r> {
     /// The question (and its id, kept here so the check reads no question)
     /// at each key position.
     at: Vec<Option<(usize, &'r str)>>,
-    index: FxHashMap<&'r str, usize>,
+    rs: &'r RuleSet,
 }
 
 impl<'r> KeyOrder<'r> {
-    pub(super) fn new(rs: &'r RuleSet) -> Self {
-        KeyOrder {
-            at: Vec::new(),
-            index: rs
-                .questions
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (q.id.as_str(), i))
-                .collect(),
-        }
+    pub(super) const fn new(rs: &'r RuleSet) -> Self {
+        KeyOrder { at: Vec::new(), rs }
     }
 
     /// The question a key names: the one seen at this position before, or
@@ -55,7 +45,8 @@ impl<'r> KeyOrder<'r> {
         {
             return Some(qi);
         }
-        let (&id, &qi) = self.index.get_key_value(key)?;
+        let qi = self.rs.question_idx(key)?;
+        let id = self.rs.questions.get(qi)?.id.as_str();
         if self.at.len() <= position {
             self.at.resize(position + 1, None);
         }

@@ -418,6 +418,29 @@ pub(super) fn screen_block(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compile::catalog;
+
+    /// The CSV row spells each outcome as `Outcome::as_str` does (it
+    /// writes them as literals, for speed), and each value as the header
+    /// promises.
+    #[test]
+    fn csv_rows_spell_outcomes_as_the_engine_does() {
+        let rs = catalog::load("nass-2015").expect("bundled").rules;
+        let holds = vec![Tri::True; rs.criteria.len()];
+        for outcome in [
+            Outcome::RedFlag,
+            Outcome::Excluded,
+            Outcome::NotMet,
+            Outcome::Incomplete,
+            Outcome::Met,
+        ] {
+            let mut w = RowWriter::in_memory(BatchFormat::Csv, 256);
+            w.row(&rs, None, 7, Ok((outcome, &holds))).expect("row");
+            let row = String::from_utf8(w.into_bytes()).expect("utf8");
+            let want = format!("7,{}{},\n", outcome.as_str(), ",true".repeat(holds.len()));
+            assert_eq!(row, want);
+        }
+    }
 
     #[test]
     fn formulas_are_neutralised() {
