@@ -30,6 +30,15 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, by precedence: worst first.
+    pub const ALL: [Outcome; 5] = [
+        Outcome::RedFlag,
+        Outcome::Excluded,
+        Outcome::NotMet,
+        Outcome::Incomplete,
+        Outcome::Met,
+    ];
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Outcome::RedFlag => "red_flag",

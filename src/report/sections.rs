@@ -190,30 +190,26 @@ impl WhatWouldChangeSection {
 
     /// Worse outcomes, worst first, each with its questions and answers.
     pub fn worse_by_outcome(&self) -> Vec<(Outcome, QuestionAnswers<'_>)> {
-        [
-            Outcome::RedFlag,
-            Outcome::Excluded,
-            Outcome::NotMet,
-            Outcome::Incomplete,
-        ]
-        .into_iter()
-        .filter_map(|outcome| {
-            let parts: Vec<(&str, Vec<&str>)> = self
-                .changes
-                .iter()
-                .filter_map(|q| {
-                    let answers: Vec<&str> = q
-                        .alternatives
-                        .iter()
-                        .filter(|a| a.outcome == outcome)
-                        .map(|a| a.answer.as_str())
-                        .collect();
-                    (!answers.is_empty()).then_some((q.question.as_str(), answers))
-                })
-                .collect();
-            (!parts.is_empty()).then_some((outcome, parts))
-        })
-        .collect()
+        Outcome::ALL
+            .into_iter()
+            .filter(|&o| o != Outcome::Met)
+            .filter_map(|outcome| {
+                let parts: Vec<(&str, Vec<&str>)> = self
+                    .changes
+                    .iter()
+                    .filter_map(|q| {
+                        let answers: Vec<&str> = q
+                            .alternatives
+                            .iter()
+                            .filter(|a| a.outcome == outcome)
+                            .map(|a| a.answer.as_str())
+                            .collect();
+                        (!answers.is_empty()).then_some((q.question.as_str(), answers))
+                    })
+                    .collect();
+                (!parts.is_empty()).then_some((outcome, parts))
+            })
+            .collect()
     }
 }
 

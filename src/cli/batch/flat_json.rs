@@ -20,6 +20,38 @@
 use crate::engine::answer::{RawRef, parse_raw};
 use crate::engine::{Answer, RuleSet};
 
+/// What both JSON Lines readers keep about keys, one per worker: which
+/// keys hold the case id, the question at each key position in earlier
+/// lines, and which questions the line being read has answered.
+#[derive(Debug)]
+pub(super) struct Keys<'r> {
+    /// The keys that hold the case id.
+    pub(super) id: Vec<&'r str>,
+    pub(super) order: KeyOrder<'r>,
+    /// Per question, whether the line has answered it (a second answer is
+    /// refused, never silently kept).
+    pub(super) seen: Vec<bool>,
+}
+
+impl<'r> Keys<'r> {
+    /// `id_field` is `--id-column`'s key; without it the case id is under
+    /// `case_id` or `id` where the rule set has no question of that name.
+    pub(super) fn new(rs: &'r RuleSet, id_field: Option<&'r str>) -> Self {
+        let id = match id_field {
+            Some(f) => vec![f],
+            None => super::DEFAULT_ID_COLUMNS
+                .into_iter()
+                .filter(|k| rs.question_idx(k).is_none())
+                .collect(),
+        };
+        Keys {
+            id,
+            order: KeyOrder::new(rs),
+            seen: vec![false; rs.questions.len()],
+        }
+    }
+}
+
 /// The question each key position held in earlier lines: the lines of a
 /// file usually list their keys in one order, so a key is first compared
 /// with the question it was last time (one comparison) before the rule
@@ -62,18 +94,16 @@ impl<'r> KeyOrder<'r> {
 
 /// Reads one line (its text, already checked as UTF-8) into `answers`, and
 /// returns its case id (if it has one); `None` if the line is not of the
-/// simple shape, or anything in it is not accepted. `id_keys` are the keys
-/// that hold the case id. `answers` and `seen` are overwritten either way.
+/// simple shape, or anything in it is not accepted. `answers` and
+/// `keys.seen` are overwritten either way.
 pub(super) fn read<'t>(
     rs: &RuleSet,
     text: &'t str,
-    id_keys: &[&str],
+    keys: &mut Keys<'_>,
     answers: &mut [Answer],
-    seen: &mut [bool],
-    order: &mut KeyOrder<'_>,
 ) -> Option<Option<&'t str>> {
     answers.fill(Answer::Unanswered);
-    seen.fill(false);
+    keys.seen.fill(false);
     let mut s = Scan {
         text,
         b: text.as_bytes(),
@@ -89,7 +119,7 @@ pub(super) fn read<'t>(
         loop {
             position += 1;
             s.eat(b'"')?;
-            match s.key(order, position, id_keys)? {
+            match s.key(&mut keys.order, position, &keys.id)? {
                 Key::Id => {
                     s.colon()?;
                     s.eat(b'"')?;
@@ -99,7 +129,7 @@ pub(super) fn read<'t>(
                     }
                 }
                 Key::Question(qi) => {
-                    if std::mem::replace(&mut seen[qi], true) {
+                    if std::mem::replace(&mut keys.seen[qi], true) {
                         return None;
                     }
                     s.colon()?;

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 
-use super::flat_json::{self, KeyOrder};
+use super::flat_json::{self, Keys};
 use super::pipeline::{self, Output, ReadFailure, Worker};
 use super::rows::{Recorder, screen_block};
-use super::{DEFAULT_ID_COLUMNS, Run, Tally, split};
+use super::{Run, Tally, split};
 use crate::cli::exit::AppError;
 use crate::cli::request::BatchFormat;
 use crate::diagnostics::FileId;
@@ -40,9 +40,7 @@ pub(super) fn run(
                 rs,
                 format: args.format,
                 strict: args.strict,
-                seen: vec![false; rs.questions.len()],
-                order: KeyOrder::new(rs),
-                id_keys: id_keys(rs, args.id_column.as_deref()),
+                keys: Keys::new(rs, args.id_column.as_deref()),
                 resource_type: memchr::memmem::Finder::new(b"\"resourceType\""),
             }) as Box<dyn Worker>
         })
@@ -66,10 +64,7 @@ struct JsonlWorker<'a> {
     rs: &'a RuleSet,
     format: BatchFormat,
     strict: bool,
-    seen: Vec<bool>,
-    order: KeyOrder<'a>,
-    /// The keys that hold the case id.
-    id_keys: Vec<&'a str>,
+    keys: Keys<'a>,
     /// Finds `"resourceType"`, which only a FHIR resource line holds
     /// (built once: a search set up per line cost a third of the time).
     resource_type: memchr::memmem::Finder<'static>,
@@ -123,44 +118,17 @@ impl JsonlWorker<'_> {
             }
             // Nearly every line: read without serde (`flat_json`), or, at
             // anything unusual, again from the start by serde.
-            if let Some(id) = flat_json::read(
-                self.rs,
-                text,
-                &self.id_keys,
-                &mut rec.buf.answers,
-                &mut self.seen,
-                &mut self.order,
-            ) {
+            if let Some(id) = flat_json::read(self.rs, text, &mut self.keys, &mut rec.buf.answers) {
                 rec.screened(id, this)?;
                 continue;
             }
-            let row = bind_line(
-                self.rs,
-                text,
-                &self.id_keys,
-                &mut rec.buf.answers,
-                &mut self.seen,
-                &mut self.order,
-            );
+            let row = bind_line(self.rs, text, &mut self.keys, &mut rec.buf.answers);
             match row.error {
                 None => rec.screened(row.id.as_deref(), this)?,
                 Some(msg) => rec.bad(row.id.as_deref(), this, &msg)?,
             }
         }
         Ok(())
-    }
-}
-
-/// The keys that hold a line's case id: `--id-column`'s, or else `case_id`
-/// and `id` where the rule set has no question of that name. Both readers
-/// (`flat_json` and serde) use this one list.
-fn id_keys<'a>(rs: &RuleSet, id_field: Option<&'a str>) -> Vec<&'a str> {
-    match id_field {
-        Some(f) => vec![f],
-        None => DEFAULT_ID_COLUMNS
-            .into_iter()
-            .filter(|k| rs.question_idx(k).is_none())
-            .collect(),
     }
 }
 
@@ -202,22 +170,18 @@ struct Row<'t> {
 fn bind_line<'t>(
     rs: &RuleSet,
     text: &'t str,
-    id_keys: &[&str],
+    keys: &mut Keys<'_>,
     answers: &mut [Answer],
-    seen: &mut [bool],
-    order: &mut KeyOrder<'_>,
 ) -> Row<'t> {
     answers.fill(Answer::Unanswered);
-    seen.fill(false);
+    keys.seen.fill(false);
     let mut row = Row::default();
     let mut de = serde_json::Deserializer::from_str(text);
     let visitor = LineVisitor {
         rs,
-        id_keys,
+        keys,
         answers,
-        seen,
         row: &mut row,
-        order,
     };
     let parsed = de.deserialize_map(visitor).and_then(|()| de.end());
     if let Err(e) = parsed {
@@ -233,16 +197,14 @@ fn bind_line<'t>(
 
 struct LineVisitor<'a, 'de, 'r> {
     rs: &'a RuleSet,
-    id_keys: &'a [&'a str],
+    keys: &'a mut Keys<'r>,
     answers: &'a mut [Answer],
-    seen: &'a mut [bool],
     row: &'a mut Row<'de>,
-    order: &'a mut KeyOrder<'r>,
 }
 
 impl LineVisitor<'_, '_, '_> {
     fn is_id(&self, key: &str) -> bool {
-        self.id_keys.contains(&key)
+        self.keys.id.contains(&key)
     }
 
     fn fail(&mut self, msg: String) {
@@ -270,7 +232,7 @@ impl<'de> Visitor<'de> for LineVisitor<'_, 'de, '_> {
                 self.row.id = Some(id.0);
                 continue;
             }
-            let Some(qi) = self.order.lookup(position, &key) else {
+            let Some(qi) = self.keys.order.lookup(position, &key) else {
                 if self.rs.retired(&key).is_some() {
                     // An earlier version's question: not used (README,
                     // "Retired questions"); the CSV path notes it once.
@@ -283,7 +245,7 @@ impl<'de> Visitor<'de> for LineVisitor<'_, 'de, '_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
-            if std::mem::replace(&mut self.seen[qi], true) {
+            if std::mem::replace(&mut self.keys.seen[qi], true) {
                 self.fail(format!(
                     "the key '{key}' appears twice (a second answer would silently replace the first)"
                 ));
@@ -562,15 +524,7 @@ mod tests {
     fn bind(text: &str) -> Bound {
         let rs = mini();
         let mut answers = vec![Answer::Unanswered; rs.questions.len()];
-        let mut seen = vec![false; rs.questions.len()];
-        let row = bind_line(
-            &rs,
-            text,
-            &id_keys(&rs, None),
-            &mut answers,
-            &mut seen,
-            &mut KeyOrder::new(&rs),
-        );
+        let row = bind_line(&rs, text, &mut Keys::new(&rs, None), &mut answers);
         Bound {
             id: row.id.map(Cow::into_owned),
             error: row.error,
@@ -719,30 +673,15 @@ mod tests {
         use proptest::strategy::ValueTree;
         let rs = nass();
         let n = rs.questions.len();
-        let mut order = KeyOrder::new(rs);
+        let mut keys = Keys::new(rs, None);
         let mut runner = proptest::test_runner::TestRunner::deterministic();
         let (mut fast, mut repeated) = (0, 0);
         for _ in 0..2000 {
             let line = flat_line().new_tree(&mut runner).expect("line").current();
             let mut answers = vec![Answer::Unanswered; n];
-            let mut seen = vec![false; n];
-            let taken = flat_json::read(
-                rs,
-                &line,
-                &id_keys(rs, None),
-                &mut answers,
-                &mut seen,
-                &mut order,
-            );
+            let taken = flat_json::read(rs, &line, &mut keys, &mut answers);
             fast += usize::from(taken.is_some());
-            let row = bind_line(
-                rs,
-                &line,
-                &id_keys(rs, None),
-                &mut answers,
-                &mut seen,
-                &mut order,
-            );
+            let row = bind_line(rs, &line, &mut keys, &mut answers);
             repeated += usize::from(row.error.as_deref().is_some_and(|e| e.contains("twice")));
         }
         assert!(
@@ -761,13 +700,11 @@ mod tests {
         fn the_fast_reader_agrees_with_serde(lines in prop::collection::vec(flat_line(), 1..6)) {
             let rs = nass();
             let n = rs.questions.len();
-            let id_keys = id_keys(rs, None);
-            let mut order = KeyOrder::new(rs);
+            let mut keys = Keys::new(rs, None);
             for line in &lines {
                 let (mut fast, mut slow) = (vec![Answer::Unanswered; n], vec![Answer::Unanswered; n]);
-                let mut seen = vec![false; n];
-                let got = flat_json::read(rs, line, &id_keys, &mut fast, &mut seen, &mut order);
-                let row = bind_line(rs, line, &id_keys, &mut slow, &mut seen, &mut order);
+                let got = flat_json::read(rs, line, &mut keys, &mut fast);
+                let row = bind_line(rs, line, &mut keys, &mut slow);
                 if let Some(id) = got {
                     prop_assert_eq!(&row.error, &None, "{}", line);
                     prop_assert_eq!(id, row.id.as_deref(), "{}", line);
@@ -781,19 +718,11 @@ mod tests {
     fn the_fast_reader_takes_ordinary_lines_and_leaves_the_rest() {
         let rs = nass();
         let n = rs.questions.len();
-        let mut order = KeyOrder::new(rs);
+        let mut keys = Keys::new(rs, None);
         let mut read = |line: &str| {
             let mut answers = vec![Answer::Unanswered; n];
-            let mut seen = vec![false; n];
-            flat_json::read(
-                rs,
-                line,
-                &id_keys(rs, None),
-                &mut answers,
-                &mut seen,
-                &mut order,
-            )
-            .map(|id| (id.map(String::from), answers))
+            flat_json::read(rs, line, &mut keys, &mut answers)
+                .map(|id| (id.map(String::from), answers))
         };
         let ordinary = r#"{"case_id": "c1", "pain_location": "posterior_si", "block_count": 2, "first_block_relief_percent": 80.5, "conservative_care_components": ["medication", "bracing"], "saddle_anaesthesia": false}"#;
         let (id, answers) = read(ordinary).expect("accepted");

@@ -330,13 +330,7 @@ fn summary(rs: &RuleSet, t: &Tally, style: Style) -> String {
     let mut out = String::new();
     let mut o = table(style);
     o.set_header(["Outcome", "Cases"]);
-    for outcome in [
-        Outcome::RedFlag,
-        Outcome::Excluded,
-        Outcome::NotMet,
-        Outcome::Incomplete,
-        Outcome::Met,
-    ] {
+    for outcome in Outcome::ALL {
         o.add_row(vec![
             Cell::new(outcome.as_str()),
             Cell::new(t.outcomes[outcome as usize]),

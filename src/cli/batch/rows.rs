@@ -427,13 +427,7 @@ mod tests {
     fn csv_rows_spell_outcomes_as_the_engine_does() {
         let rs = catalog::load("nass-2015").expect("bundled").rules;
         let holds = vec![Tri::True; rs.criteria.len()];
-        for outcome in [
-            Outcome::RedFlag,
-            Outcome::Excluded,
-            Outcome::NotMet,
-            Outcome::Incomplete,
-            Outcome::Met,
-        ] {
+        for outcome in Outcome::ALL {
             let mut w = RowWriter::in_memory(BatchFormat::Csv, 256);
             w.row(&rs, None, 7, Ok((outcome, &holds))).expect("row");
             let row = String::from_utf8(w.into_bytes()).expect("utf8");
