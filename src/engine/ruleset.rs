@@ -311,6 +311,7 @@ impl RuleSet {
         }
     }
 
+    #[inline]
     pub fn question_idx(&self, id: &str) -> Option<QuestionIdx> {
         self.question_index.get(id).copied()
     }
