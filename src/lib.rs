@@ -8,21 +8,27 @@
 //!    evaluation. No I/O, no terminal, no clinical words.
 //! 3. `files`: reading files safely and the document types.
 //! 4. `compile`: checking documents and compiling them into a rule set.
-//! 5. `analysis`: why-traces, what-if, what-would-change, compare, vignettes.
-//! 6. `report`: one typed summary and its renderers.
-//! 7. `cli`: the command line, the walk, batch, output and interrupts.
+//! 5. `rows`: reading cases from row files (CSV, JSON Lines, FHIR NDJSON
+//!    and Bundles), block by block.
+//! 6. `analysis`: why-traces, what-if, what-would-change, compare, vignettes.
+//! 7. `report`: one typed summary and its renderers.
+//! 8. `batch`: screening many cases on every core, in order, with the
+//!    result rows and the closing tally.
+//! 9. `cli`: the command line, the walk, files, output and interrupts.
 //!
 //! The public API is what the benchmarks, examples and property tests need:
 //! the engine's types and a few functions below. Everything else is private
 //! to the crate.
 
 mod analysis;
+mod batch;
 mod cli;
 mod compile;
 pub mod diagnostics;
 pub mod engine;
 mod files;
 mod report;
+mod rows;
 
 use std::process::ExitCode;
 
@@ -105,8 +111,8 @@ pub fn cli_main() -> ExitCode {
 #[doc(hidden)]
 pub mod fuzzing {
     use crate::analysis::vignettes;
-    use crate::cli::batch;
-    use crate::cli::request::{BatchFormat, BatchRequest};
+    use crate::batch;
+    use crate::rows::Input;
     use crate::compile::catalog;
     use crate::diagnostics::{self, Diagnostics, FileId};
     use crate::engine::{Answer, RuleSet};
@@ -241,29 +247,24 @@ pub mod fuzzing {
 
     /// Batch rows, as CSV and as JSON Lines, in both output formats.
     pub fn batch_rows(data: &[u8]) {
+        /// Hears nothing: the fuzzer looks for panics and hangs.
+        struct Quiet;
+        impl batch::Events for Quiet {
+            fn bad_row(&mut self, _: u64, _: &crate::rows::RowError) {}
+            fn note(&mut self, _: &str) {}
+        }
         let rs = default_rules();
-        for input in [batch::Input::Csv, batch::Input::Jsonl] {
-            for format in [BatchFormat::Csv, BatchFormat::Jsonl] {
-                let args = BatchRequest {
-                    input: "-".into(),
-                    rules: catalog::DEFAULT_ID.into(),
+        for input in [Input::Csv, Input::Jsonl] {
+            for format in [batch::OutputFormat::Csv, batch::OutputFormat::Jsonl] {
+                let opts = batch::Options {
                     format,
-                    input_format: None,
-                    output: None,
                     strict: false,
                     id_column: None,
                     threads: 2,
                 };
                 let mut out = Vec::new();
-                let _ = batch::screen(
-                    rs,
-                    input,
-                    std::io::Cursor::new(data),
-                    &args,
-                    "fuzz",
-                    &mut out,
-                    &mut |_, _| Ok(()),
-                );
+                let reader = std::io::Cursor::new(data);
+                let _ = batch::screen(rs, input, reader, "fuzz", &opts, &mut out, &mut Quiet);
             }
         }
     }

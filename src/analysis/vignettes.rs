@@ -23,7 +23,7 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostics::{Diagnostic, FileId, Span, suggest};
+use crate::diagnostics::{At, Diagnostic, FileId, Span, suggest};
 use crate::engine::{Answer, Outcome, RawValue, RuleSet, Tri};
 use crate::files::answers::check_value;
 use crate::files::vignettes::VignetteDoc;
@@ -327,13 +327,13 @@ fn own_answers(
             ok = false;
             continue;
         };
-        match check_value(&rs.questions[qi], value, text) {
+        match check_value(&rs.questions[qi], value, text)
+            .map_err(|e| e.for_question(&key.value))
+            .at(Span::of(FileId::MAIN, value))
+        {
             Ok(a) => out.push((qi, a)),
-            Err(msg) => {
-                errors.push(Diagnostic::error(
-                    Span::of(FileId::MAIN, value),
-                    format!("{}: {msg}", key.value),
-                ));
+            Err(d) => {
+                errors.push(d);
                 ok = false;
             }
         }

@@ -19,6 +19,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::exit::AppError;
+use super::usage::UsageError;
 use super::interrupt;
 
 /// A file being written, published by [`commit`](Self::commit).
@@ -252,10 +253,11 @@ impl Write for AtomicFile {
 pub fn refuse_if_reading(output: &Path, reading: &[(&str, &Path)]) -> Result<(), AppError> {
     for (what, path) in reading {
         if same_file::is_same_file(output, path).unwrap_or(false) {
-            return Err(AppError::Usage(format!(
-                "{} is the {what} being read; refusing to overwrite it",
-                output.display()
-            )));
+            return Err(UsageError::WouldOverwrite {
+                output: output.to_path_buf(),
+                what: (*what).to_string(),
+            }
+            .into());
         }
     }
     Ok(())

@@ -7,8 +7,10 @@
 use std::io;
 use std::process::ExitCode;
 
+use crate::batch::BatchError;
 use crate::compile::catalog::LoadError;
-use crate::diagnostics::Diagnostics;
+use crate::cli::usage::UsageError;
+use crate::diagnostics::{Diagnostics, inert};
 use crate::files::InputError;
 
 /// The documented exit codes.
@@ -87,8 +89,19 @@ impl From<Exit> for ExitCode {
 /// Everything that can stop a command.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("{0}")]
-    Usage(String),
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    /// `--rules` names no bundled rule set and no file.
+    #[error(transparent)]
+    UnknownRules(LoadError),
+    /// A FHIR QuestionnaireResponse that cannot be read as answers, in the
+    /// words of its reader.
+    #[error("{}: {message}", inert(.name))]
+    Response { name: String, message: String },
+    /// A walk whose last answer could not be saved; `kept` says what the
+    /// file still holds.
+    #[error("the last answer could not be saved: {error}{kept}. The summary above shows every answer given.")]
+    SaveFailed { error: Box<AppError>, kept: String },
     #[error(transparent)]
     Input(#[from] InputError),
     /// A rule set, answers or vignette file with problems; every one is listed.
@@ -102,6 +115,19 @@ pub enum AppError {
     Interrupted(String),
     #[error("terminal error: {0}")]
     Terminal(io::Error),
+    /// A batch run that could not go on.
+    #[error(transparent)]
+    Batch(BatchError),
+}
+
+impl From<BatchError> for AppError {
+    fn from(e: BatchError) -> Self {
+        match e {
+            BatchError::Invalid(d) => AppError::Invalid(d),
+            BatchError::Read(e) => AppError::Input(e),
+            other => AppError::Batch(other),
+        }
+    }
 }
 
 impl From<LoadError> for AppError {
@@ -109,7 +135,7 @@ impl From<LoadError> for AppError {
         match e {
             LoadError::Input(e) => AppError::Input(e),
             LoadError::Invalid(d) => AppError::Invalid(d),
-            unknown @ LoadError::UnknownName { .. } => AppError::Usage(unknown.to_string()),
+            unknown @ LoadError::UnknownName { .. } => AppError::UnknownRules(unknown),
         }
     }
 }

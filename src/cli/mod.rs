@@ -8,7 +8,6 @@
 
 pub mod args;
 pub mod atomic;
-pub mod batch;
 pub mod clock;
 pub mod commands;
 pub mod exit;
@@ -16,6 +15,7 @@ pub mod interrupt;
 pub mod output;
 pub mod request;
 pub mod screening;
+pub mod usage;
 pub mod walk;
 
 use std::io::IsTerminal;
@@ -81,7 +81,7 @@ pub fn run(settings: &Settings, request: Request) -> Result<Exit, AppError> {
         Request::Run(r) => c::run::run(settings, &r),
         Request::Validate { files } => c::validate::run(settings, &files),
         Request::Rules => c::rules::run(),
-        Request::Batch(r) => batch::run(settings, &r),
+        Request::Batch(r) => c::batch::run(settings, &r),
         Request::Compare(r) => c::compare::run(&r),
         Request::Explain { rules, format } => c::explain::run(&rules, format),
         Request::Graph { rules, format } => c::graph::run(&rules, format),

@@ -61,7 +61,10 @@ impl AnswersFile {
     ) -> Result<Self, AppError> {
         let shown = format!("{}{READ_AS}", name.trim_end_matches(READ_AS));
         let text = fhir_response::to_answers_text(&json, is_multi)
-            .map_err(|e| AppError::Usage(format!("{}: {e}", crate::diagnostics::inert(&name))))?;
+            .map_err(|message| AppError::Response {
+                name: name.clone(),
+                message,
+            })?;
         match yaml::parse(&text, FileId::MAIN) {
             Ok(doc) => Ok(AnswersFile {
                 name: shown,
@@ -142,7 +145,7 @@ pub fn render(
         Format::Fhir => {
             let authored = clock::now_utc();
             let response = report::fhir::response(rs, ev, &authored);
-            report::json::pretty(&report::fhir_bundle::bundle(&summary, response, &authored))
+            report::json::pretty(&report::fhir::bundle::bundle(&summary, response, &authored))
         }
     }
 }

@@ -168,6 +168,20 @@ impl Diagnostic {
     }
 }
 
+/// Places an error: `parse(q, text).at(span)?` turns any error into a
+/// [`Diagnostic`] at `span` with the error's own words, so no caller
+/// builds a message or a span by hand (typst's `At` does the same).
+pub trait At<T> {
+    /// The error as a diagnostic at `span`.
+    fn at(self, span: Span) -> Result<T, Diagnostic>;
+}
+
+impl<T, E: std::error::Error> At<T> for Result<T, E> {
+    fn at(self, span: Span) -> Result<T, Diagnostic> {
+        self.map_err(|e| Diagnostic::error(span, e.to_string()))
+    }
+}
+
 /// A file diagnostics refer to: its name for messages and its text for
 /// snippets.
 #[derive(Debug, Clone, Default)]

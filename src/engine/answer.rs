@@ -5,6 +5,7 @@
 //! [`parse_value`] or [`parse_text`], so every input accepts the same
 //! spellings and refuses the same mistakes.
 
+use super::answer_error::AnswerError;
 use super::ruleset::{ChoiceOption, NumberSpec, Question, QuestionKind, fmt_num};
 use crate::diagnostics::suggest::did_you_mean;
 
@@ -123,7 +124,7 @@ pub enum RawRef<'a> {
 }
 
 /// Checks one written answer against its question.
-pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
+pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, AnswerError> {
     match raw {
         RawValue::Null => parse_raw(q, RawRef::Null),
         RawValue::Bool(b) => parse_raw(q, RawRef::Bool(*b)),
@@ -138,14 +139,14 @@ pub fn parse_value(q: &Question, raw: &RawValue) -> Result<Answer, String> {
 
 /// Checks one written answer, borrowed, against its question: the one
 /// check behind every typed format.
-pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, String> {
+pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, AnswerError> {
     if let RawRef::Text(t) = raw
         && t == UNKNOWN_WORD
     {
         return if q.allow_unknown {
             Ok(Answer::Unknown)
         } else {
-            Err("this question must be answered; `unknown` is not accepted".into())
+            Err(AnswerError::UnknownNotAllowed)
         };
     }
     if raw == RawRef::Null {
@@ -153,8 +154,7 @@ pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, String> {
     }
     match (&q.kind, raw) {
         (QuestionKind::YesNo, RawRef::Bool(b)) => Ok(if b { Answer::Yes } else { Answer::No }),
-        (QuestionKind::YesNo, RawRef::Text(t)) => yes_no(t)
-            .ok_or_else(|| format!("expected yes, no or unknown, found '{}'", t.escape_debug())),
+        (QuestionKind::YesNo, RawRef::Text(t)) => yes_no(t).ok_or_else(|| AnswerError::NotYesNo(t.into())),
         (QuestionKind::Number(spec), RawRef::Number(v)) => match spec.check(v) {
             None => Ok(Answer::Number(v)),
             Some(why) => Err(why),
@@ -164,15 +164,10 @@ pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, String> {
         (QuestionKind::Number(spec), RawRef::Text(t)) if percent_number(spec, t) != t => {
             parse_text(q, t)
         }
-        (QuestionKind::Number(_), RawRef::Text(t)) => Err(format!(
-            "expected a number, found the text '{}'{}",
-            t.escape_debug(),
-            if t.trim().parse::<f64>().is_ok() {
-                " (write it without quotes)"
-            } else {
-                ""
-            }
-        )),
+        (QuestionKind::Number(_), RawRef::Text(t)) => Err(AnswerError::QuotedNumber {
+            text: t.into(),
+            numeric: t.trim().parse::<f64>().is_ok(),
+        }),
         (QuestionKind::SingleChoice(opts), RawRef::Text(t)) => {
             find_option(opts, t).map(Answer::Choice)
         }
@@ -186,19 +181,15 @@ pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, String> {
         }
         (QuestionKind::MultipleChoice(opts), RawRef::Text(t)) => {
             let i = find_option(opts, t)?;
-            Err(format!(
-                "expected a list of options, write [{}]",
-                opts[i as usize].id
-            ))
+            Err(AnswerError::ListExpected(opts[i as usize].id.clone()))
         }
         (QuestionKind::SingleChoice(_), RawRef::List(_)) => {
-            Err("expected one option, found a list (this question takes a single choice)".into())
+            Err(AnswerError::ListForSingle)
         }
-        (kind, raw) => Err(format!(
-            "expected {}, found {}",
-            expected(kind),
-            found(&raw)
-        )),
+        (kind, raw) => Err(AnswerError::WrongType {
+            expected: expected(kind),
+            found: found(&raw),
+        }),
     }
 }
 
@@ -207,7 +198,7 @@ pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, String> {
 ///
 /// Batch screening calls this for every cell, so a well-formed answer is
 /// parsed without allocating; only an error builds a message.
-pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
+pub fn parse_text(q: &Question, text: &str) -> Result<Answer, AnswerError> {
     // ASCII trimming: Unicode-aware `trim` cost a tenth of batch time.
     let t = text.trim_ascii();
     if t.is_empty() {
@@ -226,11 +217,8 @@ pub fn parse_text(q: &Question, text: &str) -> Result<Answer, String> {
                 None => Ok(Answer::Number(v)),
                 Some(why) => Err(why),
             },
-            Err(_) if is_limit(t) => Err(format!(
-                "'{}' is a limit, not a value: a number is needed (enter the exact result if the report gives one, or unknown)",
-                t.escape_debug()
-            )),
-            Err(_) => Err(format!("expected a number, found '{}'", t.escape_debug())),
+            Err(_) if is_limit(t) => Err(AnswerError::Limit(t.into())),
+            Err(_) => Err(AnswerError::NotANumber(t.into())),
         },
         QuestionKind::SingleChoice(opts) => find_option(opts, t).map(Answer::Choice),
         QuestionKind::MultipleChoice(opts) => {
@@ -279,23 +267,17 @@ fn yes_no(word: &str) -> Option<Answer> {
     }
 }
 
-fn find_option(opts: &[ChoiceOption], id: &str) -> Result<u16, String> {
+fn find_option(opts: &[ChoiceOption], id: &str) -> Result<u16, AnswerError> {
     if let Some(i) = opts.iter().position(|o| o.id == id) {
         // The compiler caps options far below u16::MAX; refuse rather than wrap.
-        return u16::try_from(i).map_err(|_| {
-            format!(
-                "option '{}' is past the last option index",
-                id.escape_debug()
-            )
-        });
+        return u16::try_from(i).map_err(|_| AnswerError::OptionIndex(id.into()));
     }
     let ids: Vec<&str> = opts.iter().map(|o| o.id.as_str()).collect();
-    let hint = did_you_mean(id, ids.iter().copied());
-    Err(format!(
-        "no option '{}'{hint} (options: {})",
-        id.escape_debug(),
-        ids.join(", ")
-    ))
+    Err(AnswerError::NoOption {
+        id: id.into(),
+        hint: did_you_mean(id, ids.iter().copied()),
+        options: ids.join(", "),
+    })
 }
 
 fn expected(kind: &QuestionKind) -> &'static str {
@@ -424,8 +406,8 @@ mod tests {
         for (kind, raw, want) in cases {
             let got = parse_value(&q(kind.clone()), &raw);
             assert_eq!(
-                got.as_ref().copied().map_err(String::as_str),
-                want,
+                got.as_ref().copied().map_err(ToString::to_string),
+                want.map_err(String::from),
                 "{kind:?} {raw:?}"
             );
         }
@@ -435,12 +417,11 @@ mod tests {
     fn a_lab_limit_is_refused_with_its_own_message() {
         for t in ["<10", "< 10", ">200", "<=5", "≤ 4"] {
             let e = parse_text(&q(pct()), t).expect_err(t);
-            assert!(e.contains("is a limit, not a value"), "{t}: {e}");
+            assert_eq!(e, AnswerError::Limit(t.into()), "{t}: {e}");
         }
-        assert!(
-            parse_text(&q(pct()), "<x")
-                .expect_err("text")
-                .starts_with("expected a number")
+        assert_eq!(
+            parse_text(&q(pct()), "<x").expect_err("text"),
+            AnswerError::NotANumber("<x".into())
         );
     }
 

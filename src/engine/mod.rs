@@ -7,6 +7,7 @@
 //! this layer only evaluates.
 
 pub mod answer;
+pub mod answer_error;
 pub mod evaluate;
 pub mod kinds;
 pub mod logic;
@@ -15,6 +16,7 @@ mod program;
 pub mod ruleset;
 
 pub use answer::{Answer, RawValue, UNKNOWN_WORD, parse_text, parse_value};
+pub use answer_error::{AnswerError, BadAnswer};
 pub use evaluate::{Evaluation, Outcome};
 pub use kinds::{CmpOp, CriterionKind, ReviewStatus, Skipped, Urgency};
 pub use logic::Tri;

@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
+use super::answer_error::AnswerError;
 use super::kinds::{CriterionKind, ReviewStatus, Urgency};
 use super::node::{Node, NodeId, Range32, mark_read};
 use super::program::Programs;
@@ -173,26 +174,22 @@ impl NumberSpec {
     }
 
     /// Why `value` does not fit, or `None` when it does.
-    pub fn check(&self, value: f64) -> Option<String> {
+    pub fn check(&self, value: f64) -> Option<AnswerError> {
         if self.fits(value) {
             return None;
         }
         if !value.is_finite() {
-            return Some("expected a finite number".into());
+            return Some(AnswerError::NotFinite);
         }
         if self.integer && value.fract() != 0.0 {
-            return Some(format!("{value} is not a whole number"));
+            return Some(AnswerError::NotWhole(value));
         }
         let below = self.min.is_some_and(|m| value < m);
         let above = self.max.is_some_and(|m| value > m);
-        if below || above {
-            return Some(format!(
-                "{} is outside the range {}",
-                fmt_num(value),
-                self.range_text()
-            ));
-        }
-        None
+        (below || above).then(|| AnswerError::OutOfRange {
+            value,
+            range: self.range_text(),
+        })
     }
 
     /// "0 to 100 percent", "at least 0 months", "any number".
@@ -385,7 +382,7 @@ mod tests {
         assert_eq!(spec.check(0.0), None);
         assert_eq!(spec.check(100.0), None);
         assert_eq!(
-            spec.check(150.0).as_deref(),
+            spec.check(150.0).map(|e| e.to_string()).as_deref(),
             Some("150 is outside the range 0 to 100 percent")
         );
         assert!(spec.check(f64::NAN).is_some());
@@ -397,11 +394,11 @@ mod tests {
             integer: true,
         };
         assert_eq!(
-            months.check(-1.0).as_deref(),
+            months.check(-1.0).map(|e| e.to_string()).as_deref(),
             Some("-1 is outside the range at least 0 months")
         );
         assert_eq!(
-            months.check(6.5).as_deref(),
+            months.check(6.5).map(|e| e.to_string()).as_deref(),
             Some("6.5 is not a whole number")
         );
     }

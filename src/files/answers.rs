@@ -19,9 +19,9 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::diagnostics::suggest;
-use crate::diagnostics::{Diagnostic, FileId, Span};
+use crate::diagnostics::{At, Diagnostic, FileId, Span};
 use crate::engine::ruleset::Question;
-use crate::engine::{Answer, RawValue, RuleSet, parse_text, parse_value};
+use crate::engine::{Answer, AnswerError, RawValue, RuleSet, parse_text, parse_value};
 
 impl<'de> Deserialize<'de> for RawValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -128,7 +128,11 @@ pub enum Match {
 /// parser a CSV cell or `--set` uses: so `yes`, `true` and `80` are accepted
 /// everywhere, and `Yes`, `on`, `y` or `0x2` nowhere. (`text` is the file the
 /// value was parsed from.)
-pub fn check_value(q: &Question, value: &Spanned<RawValue>, text: &str) -> Result<Answer, String> {
+pub fn check_value(
+    q: &Question,
+    value: &Spanned<RawValue>,
+    text: &str,
+) -> Result<Answer, AnswerError> {
     match &value.value {
         RawValue::Bool(_) | RawValue::Number(_) => match spelling(value, text) {
             Some(s) => parse_text(q, s),
@@ -220,12 +224,12 @@ pub fn bind(
             }
             continue;
         };
-        match check_value(&rs.questions[qi], value, text) {
+        match check_value(&rs.questions[qi], value, text)
+            .map_err(|e| e.for_question(&key.value))
+            .at(Span::of(FileId::MAIN, value))
+        {
             Ok(a) => answers[qi] = a,
-            Err(msg) => errors.push(Diagnostic::error(
-                Span::of(FileId::MAIN, value),
-                format!("{}: {msg}", key.value),
-            )),
+            Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {

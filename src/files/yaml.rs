@@ -61,6 +61,28 @@ fn known(l: Location) -> Option<Location> {
     (l != Location::UNKNOWN).then_some(l)
 }
 
+/// Which of the parser's limits a file went past, in words (the library
+/// offers only its Debug text).
+fn breach_words(b: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    match b {
+        B::Events { events } => format!("{events} parser events"),
+        B::Aliases { aliases } => format!("{aliases} aliases"),
+        B::Anchors { anchors } => format!("{anchors} anchors"),
+        B::Depth { depth } => format!("nesting {depth} deep"),
+        B::Documents { documents } => format!("{documents} documents"),
+        B::Nodes { nodes } => format!("{nodes} nodes"),
+        B::ScalarBytes { total_scalar_bytes } => format!("{total_scalar_bytes} bytes of values"),
+        B::MergeKeys { merge_keys } => format!("{merge_keys} merge keys"),
+        B::AliasAnchorRatio { aliases, anchors } => {
+            format!("{aliases} aliases to {anchors} anchors")
+        }
+        B::SequenceUnbalanced => "unbalanced nesting".to_string(),
+        B::InputBytes { input_bytes } => format!("{input_bytes} bytes of input"),
+        _ => "a parser limit".to_string(),
+    }
+}
+
 /// A parse error as a diagnostic: the library's message for the error's
 /// kind (never its rendered text with places baked in), a help line where
 /// one helps, and the anchor's place for an error met through an alias.
@@ -69,7 +91,8 @@ fn diagnostic(e: &Error, file: FileId) -> Diagnostic {
     let (message, help) = match inner {
         Error::Budget { breach, .. } => (
             format!(
-                "YAML safety limit exceeded: {breach:?}; the file expands (through nesting or aliases) past what a rule set or answers file needs"
+                "YAML safety limit exceeded: {}; the file expands (through nesting or aliases) past what a rule set or answers file needs",
+                breach_words(breach)
             ),
             Some("see \"Resource limits\" in the README".to_string()),
         ),
@@ -170,7 +193,8 @@ mod tests {
         let e = parse::<serde_json::Value>(&y, FileId::MAIN).expect_err("expands past 8 MiB");
         assert!(
             e.message
-                .starts_with("YAML safety limit exceeded: ScalarBytes"),
+                .starts_with("YAML safety limit exceeded: 9000008")
+                && e.message.contains(" bytes of values; "),
             "{}",
             e.message
         );

@@ -8,8 +8,6 @@
 pub mod compare;
 pub mod explain;
 pub mod fhir;
-pub mod fhir_bundle;
-pub mod fhirpath;
 pub mod graph;
 pub mod html;
 pub mod json;

@@ -3,6 +3,7 @@
 
 use crate::analysis::compare::pair_criteria;
 use crate::analysis::vignettes;
+use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
 use crate::cli::request::CompareRequest;
@@ -42,10 +43,7 @@ pub fn run(args: &CompareRequest) -> Result<Exit, AppError> {
         }
         None => {
             let [a, b] = loaded.as_slice() else {
-                return Err(AppError::Usage(
-                    "compare needs --answers FILE, or exactly two --rules to set side by side"
-                        .into(),
-                ));
+                return Err(UsageError::CompareNeedsTwo.into());
             };
             let pairs = pair_criteria(&a.rules, &b.rules);
             criteria_table(&a.rules, &b.rules, &pairs, style)

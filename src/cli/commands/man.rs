@@ -9,6 +9,7 @@ use std::path::Path;
 use clap::CommandFactory;
 
 use crate::cli::args::Cli;
+use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, EXIT_CODES, Exit};
 use crate::cli::output;
 use crate::diagnostics::suggest;
@@ -59,7 +60,11 @@ pub fn page(name: Option<&str>) -> Result<String, AppError> {
             let Some(sub) = root.find_subcommand(n) else {
                 let names = root.get_subcommands().map(|c| c.get_name());
                 let hint = suggest::did_you_mean(n, names);
-                return Err(AppError::Usage(format!("no subcommand '{n}'{hint}")));
+                return Err(UsageError::NoSubcommand {
+                    name: n.to_string(),
+                    hint,
+                }
+                .into());
             };
             let title = format!("sij-screen-{n}");
             sub.clone()

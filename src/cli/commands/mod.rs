@@ -1,6 +1,7 @@
 //! One file per command, each with the same signature: `run(request) ->
 //! Result<Exit, AppError>`.
 
+pub mod batch;
 pub mod compare;
 pub mod completions;
 pub mod explain;

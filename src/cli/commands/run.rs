@@ -4,12 +4,13 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::{RunRequest, Settings};
 use crate::cli::screening::AnswersFile;
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
-use crate::diagnostics::{inert, suggest};
+use crate::diagnostics::suggest;
 use crate::engine::{Answer, RuleSet, parse_text};
 use crate::files::answers::Match;
 
@@ -32,9 +33,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
         && req.save.is_none()
         && case.as_ref().is_some_and(AnswersFile::is_response)
     {
-        return Err(AppError::Usage(
-            "--resume of a FHIR QuestionnaireResponse needs --save FILE.yaml: the walk saves an answers file, and would replace the response".into(),
-        ));
+        return Err(UsageError::ResumeResponseNeedsSave.into());
     }
     let Some(file) = case.as_ref().filter(|_| req.answers.is_some()) else {
         if !loaded.warnings.items.is_empty() {
@@ -69,11 +68,11 @@ fn named_rule_set(file: &AnswersFile, path: &Path) -> Result<String, AppError> {
     if catalog::bundled(id).is_some() {
         Ok(id.to_string())
     } else {
-        Err(AppError::Usage(format!(
-            "{} was written for rule set '{}', which is not bundled: pass --rules PATH",
-            path.display(),
-            inert(id)
-        )))
+        Err(UsageError::NotBundled {
+            path: path.to_path_buf(),
+            id: id.to_string(),
+        }
+        .into())
     }
 }
 
@@ -89,9 +88,7 @@ fn check_save_target(save: &Path, req: &RunRequest, reading: &[PathBuf]) -> Resu
         .as_ref()
         .is_some_and(|r| same_file::is_same_file(r, save).unwrap_or(false));
     if existing.is_some() && !resuming_it && !req.force {
-        return Err(AppError::Usage(format!(
-            "{shown} already exists: continue that case with --resume {shown}, or pass --force to replace it"
-        )));
+        return Err(UsageError::SaveExists { shown }.into());
     }
     let labelled: Vec<(&str, &Path)> = reading
         .iter()
@@ -114,20 +111,23 @@ fn apply_sets(
 ) -> Result<Vec<Answer>, AppError> {
     for set in sets {
         let Some((id, value)) = set.split_once('=') else {
-            return Err(AppError::Usage(format!(
-                "--set {set}: expected QUESTION=VALUE"
-            )));
+            return Err(UsageError::SetSyntax { set: set.clone() }.into());
         };
         let id = id.trim();
         let Some(qi) = rs.question_idx(id) else {
             let hint = suggest::did_you_mean(id, rs.questions.iter().map(|q| q.id.as_str()));
-            return Err(AppError::Usage(format!(
-                "--set {set}: rule set '{}' has no question '{id}'{hint}",
-                rs.meta.id
-            )));
+            return Err(UsageError::SetNoQuestion {
+                set: set.clone(),
+                rules: rs.meta.id.clone(),
+                id: id.to_string(),
+                hint,
+            }
+            .into());
         };
-        answers[qi] = parse_text(&rs.questions[qi], value)
-            .map_err(|msg| AppError::Usage(format!("--set {set}: {msg}")))?;
+        answers[qi] = parse_text(&rs.questions[qi], value).map_err(|error| UsageError::SetValue {
+            set: set.clone(),
+            error,
+        })?;
     }
     Ok(answers)
 }

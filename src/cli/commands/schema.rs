@@ -14,6 +14,7 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
 use crate::files::rule_set::{BankDoc, RuleSetDoc};
@@ -514,10 +515,11 @@ fn vignettes() -> Value {
 /// `sij-screen schema [KIND]`: prints a schema.
 pub fn run(kind: &str) -> Result<Exit, AppError> {
     let Some(t) = text(kind) else {
-        return Err(AppError::Usage(format!(
-            "no schema '{kind}' (kinds: {})",
-            KINDS.join(", ")
-        )));
+        return Err(UsageError::NoSchema {
+            kind: kind.to_string(),
+            kinds: KINDS.join(", "),
+        }
+        .into());
     };
     output::stdout(&t)?;
     Ok(Exit::Success)

@@ -4,6 +4,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::vignettes;
+use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
 use crate::cli::request::{ColorWhen, TestRequest};
@@ -21,9 +22,7 @@ pub fn run(args: &TestRequest) -> Result<Exit, AppError> {
         args.rule_sets.clone()
     };
     if args.vignettes.is_some() && specs.len() != 1 {
-        return Err(AppError::Usage(
-            "--vignettes goes with exactly one rule set".into(),
-        ));
+        return Err(UsageError::VignettesNeedOneRuleSet.into());
     }
     let style = output::stdout_style(ColorWhen::Auto);
     let (mut passed, mut failed) = (0, 0);
@@ -61,8 +60,9 @@ fn vignette_text(spec: &str, given: Option<&Path>) -> Result<(String, String), A
     if beside.is_file() {
         return Ok((beside.display().to_string(), read_text(&beside)?));
     }
-    Err(AppError::Usage(format!(
-        "no vignettes for {spec}: expected {} (or pass --vignettes FILE)",
-        beside.display()
-    )))
+    Err(UsageError::NoVignettes {
+        spec: spec.to_string(),
+        expected: beside,
+    }
+    .into())
 }

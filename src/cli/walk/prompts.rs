@@ -185,10 +185,11 @@ impl TermPrompter {
                 "" if keep => Ok(()),
                 "" => Err("type a number".to_string()),
                 "u" | "unknown" if allow_unknown => Ok(()),
-                _ => parse_text(&question, t).and_then(|a| match a {
-                    Answer::Unanswered => Err("type a number".to_string()),
-                    _ => Ok(()),
-                }),
+                _ => match parse_text(&question, t) {
+                    Ok(Answer::Unanswered) => Err("type a number".to_string()),
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(e.to_string()),
+                },
             }
         };
         let typed = keys::line(&self.term, &prompt, &check, self.color)?;
@@ -199,6 +200,7 @@ impl TermPrompter {
                 "" => Some(Reply::Answer(ask.current)),
                 "u" | "unknown" => Some(Reply::Answer(Answer::Unknown)),
                 _ => Some(Reply::Answer(
+                    // The check above ran the same parser, so this cannot fail.
                     parse_text(q, &t).map_err(|e| PromptError::Io(std::io::Error::other(e)))?,
                 )),
             },

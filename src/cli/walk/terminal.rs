@@ -94,9 +94,10 @@ pub fn run(
                     p.display()
                 )
             });
-            return Err(AppError::Usage(format!(
-                "the last answer could not be saved: {e}{kept}. The summary above shows every answer given."
-            )));
+            return Err(AppError::SaveFailed {
+                error: Box::new(e),
+                kept,
+            });
         }
         Err(WalkError::Prompt(PromptError::Interrupted)) => {
             // console raised SIGINT as it returned: the handler is printing

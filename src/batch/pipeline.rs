@@ -1,5 +1,5 @@
 //! Screening on every core, in order: the input is cut into blocks of whole
-//! records ([`super::split`]), each block is parsed, screened and written to
+//! records ([`crate::rows::split`]), each block is parsed, screened and written to
 //! its own buffer by whichever worker is free, and the blocks' output is
 //! written in input order. Bad rows are reported in input order too, by the
 //! writer, so `--strict` stops at the first one exactly as a single thread
@@ -15,25 +15,15 @@ use std::io::{self, Read, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use super::Tally;
-use super::limits::MAX_RECORD_BYTES;
-use super::split::line_breaks;
-use crate::cli::exit::AppError;
+use super::error::{BatchError, ReadFailure};
+use super::{Events, Tally};
+use crate::rows::limits::MAX_RECORD_BYTES;
+use crate::rows::split::line_breaks;
+use crate::rows::{Input, RowError};
 
 /// Bytes read per block: large enough to amortise the hand-over, small
 /// enough that a few blocks in flight stay far under the memory goal.
 pub const BLOCK_BYTES: usize = 512 * 1024;
-
-/// Why the input could not be read on: ends the run after the rows before
-/// it are written (exit 2).
-#[derive(Debug)]
-pub enum ReadFailure {
-    Io(io::Error),
-    /// A record longer than [`MAX_RECORD_BYTES`], starting at this line.
-    TooLong {
-        line: u64,
-    },
-}
 
 /// One block of whole records.
 struct Block {
@@ -48,22 +38,19 @@ enum Job {
     Fail(u64, ReadFailure),
 }
 
-/// A bad row found in a block: its line and message.
-pub type BadRow = (u64, String);
+/// A bad row found in a block: its line and why.
+pub type BadRow = (u64, RowError);
 
 /// A worker's result for one block.
 pub struct Output {
     /// The result rows, formatted.
     pub bytes: Vec<u8>,
     pub tally: Tally,
-    /// Bad rows, in order (their rows are in `bytes` already, unless
-    /// `stopped`).
+    /// Bad rows, in order (their rows are in `bytes` already, but under
+    /// `strict`, where the block stopped at its first bad row).
     pub bad: Vec<BadRow>,
-    /// `--strict`: the block stopped at its first bad row, which is not in
-    /// `bytes`.
-    pub stopped: bool,
     /// Formatting the rows failed (a bug: rows are written to memory).
-    pub failed: Option<String>,
+    pub failed: Option<io::Error>,
 }
 
 enum Done {
@@ -85,22 +72,41 @@ pub trait Worker: Send {
     fn block(&mut self, bytes: &[u8], first_line: u64) -> Output;
 }
 
-/// Runs the pipeline over `reader` (after `start`, bytes already read, whose
-/// first line is `first_line`), cutting blocks with `cut`. Writes the
-/// output in order to `out`, adds the counts to `tally`, and tells
-/// `on_bad` of each bad row in order (its error stops the run).
-#[allow(clippy::too_many_arguments)]
-pub fn run(
-    mut reader: impl Read + Send,
-    start: Vec<u8>,
-    first_line: u64,
-    cut: fn(&[u8]) -> Option<usize>,
+/// The input: what is left to read, the bytes already read (`start`, whose
+/// first line is `first_line`), and how to cut it into blocks.
+pub struct Feed<R> {
+    pub reader: R,
+    pub start: Vec<u8>,
+    pub first_line: u64,
+    pub cut: fn(&[u8]) -> Option<usize>,
+}
+
+/// Where the results go, and who hears of bad rows.
+pub struct Sink<'a> {
+    pub out: &'a mut dyn Write,
+    pub tally: &'a mut Tally,
+    pub events: &'a mut dyn Events,
+    /// The input's name and format, for errors.
+    pub name: &'a str,
+    pub input: Input,
+    /// Stop at the first bad row.
+    pub strict: bool,
+}
+
+/// Runs the pipeline over `feed`. Writes the output in order to the sink,
+/// adds the counts to its tally, and tells its events of each bad row in
+/// order (under `strict`, the first stops the run).
+pub fn run<R: Read + Send>(
+    feed: Feed<R>,
     workers: Vec<Box<dyn Worker + '_>>,
-    out: &mut dyn Write,
-    tally: &mut Tally,
-    on_bad: &mut dyn FnMut(u64, &str) -> Result<(), AppError>,
-    fail: &dyn Fn(ReadFailure) -> AppError,
-) -> Result<(), AppError> {
+    sink: Sink<'_>,
+) -> Result<(), BatchError> {
+    let Feed {
+        mut reader,
+        start,
+        first_line,
+        cut,
+    } = feed;
     let threads = workers.len().max(1);
     let tokens = 2 * threads + 2;
     let (token_tx, token_rx) = sync_channel::<()>(tokens);
@@ -121,7 +127,7 @@ pub fn run(
         drop(done_tx);
         // The writer owns the token sender and the done receiver: any early
         // return drops them, which stops the reader and the workers.
-        write_in_order(done_rx, token_tx, out, tally, on_bad, fail)
+        write_in_order(done_rx, token_tx, sink)
     })
 }
 
@@ -221,30 +227,28 @@ fn work(worker: &mut dyn Worker, jobs: &Mutex<Receiver<Job>>, done: &SyncSender<
 fn write_in_order(
     done: Receiver<Done>,
     tokens: SyncSender<()>,
-    out: &mut dyn Write,
-    tally: &mut Tally,
-    on_bad: &mut dyn FnMut(u64, &str) -> Result<(), AppError>,
-    fail: &dyn Fn(ReadFailure) -> AppError,
-) -> Result<(), AppError> {
+    sink: Sink<'_>,
+) -> Result<(), BatchError> {
     let mut next = 0u64;
     let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
     for d in done {
         waiting.insert(d.index(), d);
         while let Some(d) = waiting.remove(&next) {
             match d {
-                Done::Fail(_, f) => return Err(fail(f)),
+                Done::Fail(_, f) => {
+                    return Err(BatchError::read_failure(sink.name, f, sink.input));
+                }
                 Done::Block(_, o) => {
                     if let Some(e) = o.failed {
-                        return Err(super::rows::write_err(io::Error::other(e)));
+                        return Err(BatchError::Write(e));
                     }
-                    out.write_all(&o.bytes).map_err(super::rows::write_err)?;
-                    tally.add(&o.tally);
-                    for (line, msg) in &o.bad {
-                        on_bad(*line, msg)?;
-                    }
-                    if o.stopped {
-                        // on_bad stops a --strict run; this is a guard.
-                        return Err(AppError::Usage("stopped at a bad row".into()));
+                    sink.out.write_all(&o.bytes).map_err(BatchError::Write)?;
+                    sink.tally.add(&o.tally);
+                    for (line, error) in &o.bad {
+                        if sink.strict {
+                            return Err(BatchError::strict(sink.name, *line, error));
+                        }
+                        sink.events.bad_row(*line, error);
                     }
                 }
             }

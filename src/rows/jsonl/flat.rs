@@ -39,7 +39,7 @@ impl<'r> Keys<'r> {
     pub(super) fn new(rs: &'r RuleSet, id_field: Option<&'r str>) -> Self {
         let id = match id_field {
             Some(f) => vec![f],
-            None => super::DEFAULT_ID_COLUMNS
+            None => crate::rows::DEFAULT_ID_COLUMNS
                 .into_iter()
                 .filter(|k| rs.question_idx(k).is_none())
                 .collect(),

@@ -14,9 +14,9 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::Summary;
-use super::fhir::{OUTCOME_CODE, OUTCOME_SYSTEM, criterion_system_of};
-use super::html::escape;
+use crate::report::Summary;
+use super::{OUTCOME_CODE, OUTCOME_SYSTEM, criterion_system_of};
+use crate::report::html::escape;
 use crate::engine::{CriterionKind, Outcome, Tri};
 
 /// A stable `urn:uuid:` made from the content, so the same screening gives
@@ -79,7 +79,7 @@ pub fn bundle(s: &Summary, response: Value, authored: &str) -> Value {
         escape(&s.version),
         escape(&s.sha256),
         escape(&s.date),
-        escape(super::NOT_ADVICE)
+        escape(crate::report::NOT_ADVICE)
     );
     let observation = json!({
         "resourceType": "Observation",
@@ -98,7 +98,7 @@ pub fn bundle(s: &Summary, response: Value, authored: &str) -> Value {
         "component": components,
         "note": [
             {"text": format!("Rule set {} version {}, sha256 {}; {} red flag(s) present.", s.rule_set_id, s.version, s.sha256, red_flags)},
-            {"text": super::NOT_ADVICE},
+            {"text": crate::report::NOT_ADVICE},
         ],
     });
     json!({

@@ -13,8 +13,6 @@ use std::io::{self, BufRead, Read};
 
 use serde_json::Value;
 
-use crate::cli::exit::AppError;
-use crate::diagnostics::inert;
 use crate::files::fhir_response;
 
 /// Largest Bundle document read whole.
@@ -37,31 +35,42 @@ pub fn looks_like_document(reader: &mut impl BufRead) -> io::Result<bool> {
     })
 }
 
+/// Why a JSON document cannot be screened as a Bundle.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error(transparent)]
+    Read(io::Error),
+    #[error(
+        "a JSON document over {} MiB; give large sets as NDJSON (one response per line), which streams",
+        MAX_BUNDLE_BYTES >> 20
+    )]
+    TooLarge,
+    #[error("not JSON Lines (one object per line) and not a JSON document: {0}")]
+    NotJson(serde_json::Error),
+    #[error(
+        "a JSON document that is not a FHIR Bundle; batch reads JSON Lines (one case per line), NDJSON of QuestionnaireResponses, or a Bundle of them"
+    )]
+    NotABundle,
+    /// A response that could not be written back as a line.
+    #[error("{0}")]
+    Line(serde_json::Error),
+}
+
 /// The Bundle's responses, one compact JSON line each; or why the document
 /// cannot be screened. Entries that are not responses are counted in the
 /// second value (the caller says they were passed over).
-pub fn to_lines(shown: &str, reader: impl Read) -> Result<(Vec<u8>, usize), AppError> {
+pub fn to_lines(reader: impl Read) -> Result<(Vec<u8>, usize), BundleError> {
     let mut text = Vec::new();
     reader
         .take(MAX_BUNDLE_BYTES + 1)
         .read_to_end(&mut text)
-        .map_err(|e| AppError::Input(crate::files::InputError::from_io(shown, e)))?;
-    let shown = inert(shown);
+        .map_err(BundleError::Read)?;
     if text.len() as u64 > MAX_BUNDLE_BYTES {
-        return Err(AppError::Usage(format!(
-            "{shown}: a JSON document over {} MiB; give large sets as NDJSON (one response per line), which streams",
-            MAX_BUNDLE_BYTES >> 20
-        )));
+        return Err(BundleError::TooLarge);
     }
-    let doc: Value = serde_json::from_slice(&text).map_err(|e| {
-        AppError::Usage(format!(
-            "{shown}: not JSON Lines (one object per line) and not a JSON document: {e}"
-        ))
-    })?;
+    let doc: Value = serde_json::from_slice(&text).map_err(BundleError::NotJson)?;
     if doc.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
-        return Err(AppError::Usage(format!(
-            "{shown}: a JSON document that is not a FHIR Bundle; batch reads JSON Lines (one case per line), NDJSON of QuestionnaireResponses, or a Bundle of them"
-        )));
+        return Err(BundleError::NotABundle);
     }
     let responses = fhir_response::responses(&doc);
     let entries = doc
@@ -70,8 +79,7 @@ pub fn to_lines(shown: &str, reader: impl Read) -> Result<(Vec<u8>, usize), AppE
         .map_or(0, Vec::len);
     let mut lines = Vec::with_capacity(text.len());
     for r in &responses {
-        serde_json::to_writer(&mut lines, r)
-            .map_err(|e| AppError::Usage(format!("{shown}: {e}")))?;
+        serde_json::to_writer(&mut lines, r).map_err(BundleError::Line)?;
         lines.push(b'\n');
     }
     Ok((lines, entries - responses.len()))
@@ -96,12 +104,12 @@ mod tests {
             {"resource": {"resourceType": "QuestionnaireResponse", "id": "a"}},
             {"resource": {"resourceType": "Observation"}},
             {"resource": {"resourceType": "QuestionnaireResponse", "id": "b"}}]}"#;
-        let (lines, other) = to_lines("x", bundle.as_bytes()).expect("a bundle");
+        let (lines, other) = to_lines(bundle.as_bytes()).expect("a bundle");
         let text = String::from_utf8(lines).expect("utf-8");
         assert_eq!(text.lines().count(), 2);
         assert!(text.lines().all(|l| l.contains("QuestionnaireResponse")));
         assert_eq!(other, 1);
-        assert!(to_lines("x", &b"{\"resourceType\": \"Patient\"}"[..]).is_err());
-        assert!(to_lines("x", &b"{ nope"[..]).is_err());
+        assert!(to_lines(&b"{\"resourceType\": \"Patient\"}"[..]).is_err());
+        assert!(to_lines(&b"{ nope"[..]).is_err());
     }
 }

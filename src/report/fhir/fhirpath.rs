@@ -246,9 +246,9 @@ pub fn criterion_status(rs: &RuleSet, names: &Names, ci: usize) -> String {
     let var = format!("%{}", names.criterion[ci]);
     format!(
         "iif({var}, {}, iif({var}.not(), {}, {}))",
-        literal(super::status_word(kind, Tri::True)),
-        literal(super::status_word(kind, Tri::False)),
-        literal(super::status_word(kind, Tri::Unknown))
+        literal(crate::report::status_word(kind, Tri::True)),
+        literal(crate::report::status_word(kind, Tri::False)),
+        literal(crate::report::status_word(kind, Tri::Unknown))
     )
 }
 
@@ -296,12 +296,12 @@ pub fn outcome(rs: &RuleSet, names: &Names) -> String {
     if any_unknown.is_empty() {
         any_unknown.push_str("false");
     }
-    let text = |o: Outcome| literal(super::outcome_text(o));
+    let text = |o: Outcome| literal(crate::report::outcome_text(o));
     format!(
         "iif({}, iif({urgent} contains true, {}, {}), iif({exclusions} contains true, {}, iif({indications} contains false, {}, iif({any_unknown}, {}, {}))))",
         red_flag_present(rs, names),
-        literal(super::RED_FLAG_URGENT),
-        literal(super::RED_FLAG_INVESTIGATE),
+        literal(crate::report::RED_FLAG_URGENT),
+        literal(crate::report::RED_FLAG_INVESTIGATE),
         text(Outcome::Excluded),
         text(Outcome::NotMet),
         text(Outcome::Incomplete),

@@ -1,5 +1,4 @@
-//! Result rows: one per case, in CSV or JSON Lines; and the recorder every
-//! input format hands its rows to.
+//! Result rows: one per case, in CSV or JSON Lines.
 //!
 //! Every row has exactly the header's fields, whatever went wrong with the
 //! case: a row without an id gets an empty id, a bad row gets empty criteria
@@ -10,25 +9,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::Tally;
-use crate::cli::exit::AppError;
-use crate::cli::request::BatchFormat;
+use super::OutputFormat;
 use crate::diagnostics::inert;
-use crate::engine::{Answer, Outcome, RuleSet, Tri};
-
-pub(super) fn write_err(e: io::Error) -> AppError {
-    AppError::Write {
-        path: "output".into(),
-        source: e,
-    }
-}
-
-fn csv_err(e: csv::Error) -> AppError {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => write_err(io),
-        other => write_err(io::Error::other(format!("{other:?}"))),
-    }
-}
+use crate::engine::{Outcome, RuleSet, Tri};
 
 /// A text cell from the input (a case id, a message quoting a value) made
 /// safe to show: control characters become visible escapes, as everywhere
@@ -37,7 +20,7 @@ fn csv_err(e: csv::Error) -> AppError {
 /// read as a formula by a spreadsheet, so it gets a leading `'` (as OWASP
 /// advises for CSV injection). JSON Lines needs neither: JSON escapes
 /// control characters and is not opened as a spreadsheet.
-pub(super) fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
+pub fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
     let s = inert(s);
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t') => format!("'{s}").into(),
@@ -54,7 +37,7 @@ pub(super) fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
 /// so quoting is the crate's own and the output is the same either way (a
 /// test compares the two on awkward ids).
 pub(super) struct RowWriter<'a> {
-    format: BatchFormat,
+    format: OutputFormat,
     /// Where full buffers go; `None`: the rows stay in `buf` (a block's
     /// output, handed over whole, so rows are not copied twice).
     out: Option<&'a mut dyn Write>,
@@ -80,7 +63,7 @@ const fn tri_json(h: Tri) -> &'static [u8] {
 }
 
 impl<'a> RowWriter<'a> {
-    pub(super) fn new(format: BatchFormat, out: &'a mut dyn Write) -> Self {
+    pub(super) fn new(format: OutputFormat, out: &'a mut dyn Write) -> Self {
         RowWriter {
             format,
             out: Some(out),
@@ -90,7 +73,7 @@ impl<'a> RowWriter<'a> {
     }
 
     /// A writer whose rows stay in memory, taken with [`Self::into_bytes`].
-    pub(super) fn in_memory(format: BatchFormat, capacity: usize) -> Self {
+    pub(super) fn in_memory(format: OutputFormat, capacity: usize) -> Self {
         RowWriter {
             format,
             out: None,
@@ -106,8 +89,8 @@ impl<'a> RowWriter<'a> {
 
     /// The header (CSV only): case id (when the input has one), line,
     /// outcome, one column per criterion, error.
-    pub(super) fn header(&mut self, rs: &RuleSet, with_id: bool) -> Result<(), AppError> {
-        if self.format != BatchFormat::Csv {
+    pub(super) fn header(&mut self, rs: &RuleSet, with_id: bool) -> io::Result<()> {
+        if self.format != OutputFormat::Csv {
             return Ok(());
         }
         let mut fields: Vec<&str> = Vec::new();
@@ -121,36 +104,36 @@ impl<'a> RowWriter<'a> {
     }
 
     /// One record through the csv crate's writer (quoting as it does).
-    fn csv_record(&mut self, fields: &[&str]) -> Result<(), AppError> {
+    fn csv_record(&mut self, fields: &[&str]) -> io::Result<()> {
         let mut w = csv::WriterBuilder::new()
             .flexible(false)
             .from_writer(&mut self.buf);
-        w.write_record(fields).map_err(csv_err)?;
-        w.flush().map_err(write_err)?;
+        w.write_record(fields).map_err(io::Error::from)?;
+        w.flush()?;
         drop(w);
         self.spill()
     }
 
-    fn spill(&mut self) -> Result<(), AppError> {
+    fn spill(&mut self) -> io::Result<()> {
         if self.buf.len() >= FLUSH_AT
             && let Some(out) = &mut self.out
         {
-            out.write_all(&self.buf).map_err(write_err)?;
+            out.write_all(&self.buf)?;
             self.buf.clear();
         }
         Ok(())
     }
 
-    fn row(
+    pub(super) fn row(
         &mut self,
         rs: &RuleSet,
         id: Option<Option<&str>>,
         line: u64,
         result: Result<(Outcome, &[Tri]), &str>,
-    ) -> Result<(), AppError> {
+    ) -> io::Result<()> {
         match self.format {
-            BatchFormat::Csv => self.csv_row(rs, id, line, result),
-            BatchFormat::Jsonl => self.json_row(rs, id, line, result),
+            OutputFormat::Csv => self.csv_row(rs, id, line, result),
+            OutputFormat::Jsonl => self.json_row(rs, id, line, result),
         }
     }
 
@@ -160,7 +143,7 @@ impl<'a> RowWriter<'a> {
         id: Option<Option<&str>>,
         line: u64,
         result: Result<(Outcome, &[Tri]), &str>,
-    ) -> Result<(), AppError> {
+    ) -> io::Result<()> {
         let id = id.map(|i| spreadsheet_safe(i.unwrap_or("")));
         let msg = result.err().map(spreadsheet_safe);
         let fast = id.as_ref().is_none_or(|i| plain(i.as_bytes()))
@@ -236,7 +219,7 @@ impl<'a> RowWriter<'a> {
         id: Option<Option<&str>>,
         line: u64,
         result: Result<(Outcome, &[Tri]), &str>,
-    ) -> Result<(), AppError> {
+    ) -> io::Result<()> {
         if self.keys.len() != rs.criteria.len() {
             self.keys = rs
                 .criteria
@@ -252,7 +235,7 @@ impl<'a> RowWriter<'a> {
         b.push(b'{');
         if let Some(id) = id {
             b.extend_from_slice(b"\"case_id\":");
-            serde_json::to_writer(&mut *b, &id).map_err(|e| write_err(e.into()))?;
+            serde_json::to_writer(&mut *b, &id)?;
             b.push(b',');
         }
         b.extend_from_slice(b"\"line\":");
@@ -274,144 +257,20 @@ impl<'a> RowWriter<'a> {
             }
             Err(msg) => {
                 b.extend_from_slice(b"\"outcome\":\"error\",\"error\":");
-                serde_json::to_writer(&mut *b, msg).map_err(|e| write_err(e.into()))?;
+                serde_json::to_writer(&mut *b, msg)?;
                 b.extend_from_slice(b"}\n");
             }
         }
         self.spill()
     }
 
-    pub(super) fn flush(&mut self) -> Result<(), AppError> {
+    pub(super) fn flush(&mut self) -> io::Result<()> {
         let Some(out) = &mut self.out else {
             return Ok(());
         };
-        out.write_all(&self.buf).map_err(write_err)?;
+        out.write_all(&self.buf)?;
         self.buf.clear();
-        out.flush().map_err(write_err)
-    }
-}
-
-/// Reusable per-row buffers.
-pub(super) struct Buffers {
-    pub(super) answers: Vec<Answer>,
-    holds: Vec<Tri>,
-}
-
-impl Buffers {
-    pub(super) fn new(rs: &RuleSet) -> Self {
-        Buffers {
-            answers: vec![Answer::Unanswered; rs.questions.len()],
-            holds: vec![Tri::Unknown; rs.criteria.len()],
-        }
-    }
-
-    fn evaluate(&mut self, rs: &RuleSet, tally: &mut Tally) -> Outcome {
-        let outcome = rs.evaluate_criteria_into(&mut self.answers, &mut self.holds);
-        tally.cases += 1;
-        tally.outcomes[outcome as usize] += 1;
-        for (&h, t) in self.holds.iter().zip(&mut tally.criteria) {
-            t[h as usize] += 1;
-        }
-        outcome
-    }
-}
-
-/// Where every row ends: screened and written, or counted, reported and
-/// written as bad. Both input formats go through it.
-pub(super) struct Recorder<'a> {
-    pub(super) rs: &'a RuleSet,
-    pub(super) rows: RowWriter<'a>,
-    pub(super) buf: Buffers,
-    pub(super) tally: &'a mut Tally,
-    pub(super) on_bad: &'a mut dyn FnMut(u64, &str) -> Result<(), AppError>,
-    /// Whether the output has a case-id column (decided by the header).
-    with_id: bool,
-}
-
-impl<'a> Recorder<'a> {
-    pub(super) fn new(
-        rs: &'a RuleSet,
-        rows: RowWriter<'a>,
-        tally: &'a mut Tally,
-        on_bad: &'a mut dyn FnMut(u64, &str) -> Result<(), AppError>,
-    ) -> Self {
-        Recorder {
-            rs,
-            rows,
-            buf: Buffers::new(rs),
-            tally,
-            on_bad,
-            with_id: false,
-        }
-    }
-
-    /// A recorder for rows of a file whose header is written already.
-    pub(super) const fn with_id(mut self, with_id: bool) -> Self {
-        self.with_id = with_id;
-        self
-    }
-
-    fn id<'i>(&self, id: Option<&'i str>) -> Option<Option<&'i str>> {
-        self.with_id.then_some(id)
-    }
-
-    /// Screens the case in `self.buf.answers` and writes its row.
-    pub(super) fn screened(&mut self, id: Option<&str>, line: u64) -> Result<(), AppError> {
-        let outcome = self.buf.evaluate(self.rs, self.tally);
-        let id = self.id(id);
-        self.rows
-            .row(self.rs, id, line, Ok((outcome, &self.buf.holds)))
-    }
-
-    /// Counts, reports and writes a row that could not be screened.
-    pub(super) fn bad(&mut self, id: Option<&str>, line: u64, msg: &str) -> Result<(), AppError> {
-        self.tally.bad += 1;
-        (self.on_bad)(line, msg)?;
-        let id = self.id(id);
-        self.rows.row(self.rs, id, line, Err(msg))
-    }
-}
-
-/// Screens one block into its own output: `rows` hands every row of the
-/// block to the recorder. Bad rows are collected (with `--strict`, the
-/// first stops the block, and is not written); the rows before a stop are
-/// kept, as a single pass would write them.
-pub(super) fn screen_block(
-    rs: &RuleSet,
-    format: BatchFormat,
-    strict: bool,
-    with_id: bool,
-    capacity: usize,
-    rows: impl FnOnce(&mut Recorder<'_>) -> Result<(), AppError>,
-) -> super::pipeline::Output {
-    let mut tally = Tally::new(rs);
-    let mut bad: Vec<super::pipeline::BadRow> = Vec::new();
-    let mut stopped = false;
-    let mut on_bad = |line: u64, msg: &str| -> Result<(), AppError> {
-        bad.push((line, msg.to_string()));
-        if strict {
-            stopped = true;
-            return Err(AppError::Usage(String::new()));
-        }
-        Ok(())
-    };
-    let (result, out) = {
-        let mut rec = Recorder::new(
-            rs,
-            RowWriter::in_memory(format, capacity),
-            &mut tally,
-            &mut on_bad,
-        )
-        .with_id(with_id);
-        let r = rows(&mut rec);
-        (r, rec.rows.into_bytes())
-    };
-    super::pipeline::Output {
-        bytes: out,
-        tally,
-        bad,
-        stopped,
-        failed: result.err().filter(|_| !stopped).map(|e| e.to_string()),
+        out.flush()
     }
 }
 
@@ -428,7 +287,7 @@ mod tests {
         let rs = catalog::load("nass-2015").expect("bundled").rules;
         let holds = vec![Tri::True; rs.criteria.len()];
         for outcome in Outcome::ALL {
-            let mut w = RowWriter::in_memory(BatchFormat::Csv, 256);
+            let mut w = RowWriter::in_memory(OutputFormat::Csv, 256);
             w.row(&rs, None, 7, Ok((outcome, &holds))).expect("row");
             let row = String::from_utf8(w.into_bytes()).expect("utf8");
             let want = format!("7,{}{},\n", outcome.as_str(), ",true".repeat(holds.len()));

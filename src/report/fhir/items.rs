@@ -1,0 +1,255 @@
+//! The Questionnaire's items: one or more per question, and the result
+//! group that shows each criterion and the outcome as the form is filled.
+
+use super::*;
+
+/// The SDC extension that enables an item only while `expression` holds.
+pub(super) fn enable_when_expression(expression: String) -> Value {
+    json!({
+        "url": format!("{SDC}/sdc-questionnaire-enableWhenExpression"),
+        "valueExpression": fhirpath_expression(expression),
+    })
+}
+
+/// A display item shown only while `expression` holds.
+pub(super) fn shown_when(link_id: String, text: String, expression: String) -> Value {
+    json!({
+        "linkId": link_id,
+        "type": "display",
+        "text": text,
+        "extension": [enable_when_expression(expression)],
+    })
+}
+
+/// Every sentence the computed outcome can be, with a code for its item.
+pub(super) const OUTCOME_SENTENCES: [(&str, &str); 6] = [
+    ("red_flag_urgent", crate::report::RED_FLAG_URGENT),
+    ("red_flag_investigate", crate::report::RED_FLAG_INVESTIGATE),
+    ("excluded", crate::report::outcome_text(Outcome::Excluded)),
+    ("not_met", crate::report::outcome_text(Outcome::NotMet)),
+    ("incomplete", crate::report::outcome_text(Outcome::Incomplete)),
+    ("met", crate::report::outcome_text(Outcome::Met)),
+];
+
+/// The read-only items that show the screening as the renderer computes
+/// it: the outcome, then every criterion, then the disclaimer.
+pub(super) fn result_group(rs: &RuleSet, names: &Names) -> Value {
+    let calculated = |linkid: String, text: String, expression: String| {
+        // The outcome is a sentence: `text` shows it whole.
+        let ty = if linkid.ends_with(":outcome") {
+            "text"
+        } else {
+            "string"
+        };
+        json!({
+            "linkId": linkid,
+            "text": text,
+            "type": ty,
+            "readOnly": true,
+            "extension": [{
+                "url": format!("{SDC}/sdc-questionnaire-calculatedExpression"),
+                "valueExpression": fhirpath_expression(expression),
+            }],
+        })
+    };
+    let outcome = format!("%{}", fhirpath::OUTCOME_VARIABLE);
+    // As the CLI's outcome sentence: a red flag not ruled out is said first,
+    // so an incomplete screening never reads as "nothing rules the patient
+    // out" while a red flag is unknown.
+    let red_flag_present = fhirpath::red_flag_present(rs, names);
+    let mut items: Vec<Value> = rs
+        .criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == CriterionKind::RedFlag)
+        .map(|(ci, c)| {
+            shown_when(
+                format!("{RESULT_PREFIX}red-flag-open:{}", c.id),
+                crate::report::not_ruled_out(&c.label),
+                format!(
+                    "{}.empty() and ({red_flag_present}).not()",
+                    names.criterion(ci)
+                ),
+            )
+        })
+        .collect();
+    // The sentence in full, as a display item shown only while it is the
+    // outcome: a renderer wraps an item's text, but shows a computed answer
+    // in a box that may cut it ("Stop: this" without what follows, in
+    // LHC-Forms). The computed item after it is what the response records.
+    items.extend(OUTCOME_SENTENCES.iter().map(|(code, sentence)| {
+        shown_when(
+            format!("{RESULT_PREFIX}outcome-shown:{code}"),
+            (*sentence).to_string(),
+            format!("{outcome} = {}", fhirpath::literal(sentence)),
+        )
+    }));
+    items.push(calculated(
+        format!("{RESULT_PREFIX}outcome"),
+        "Outcome (as recorded in the response)".into(),
+        outcome,
+    ));
+    for (ci, c) in rs.criteria.iter().enumerate() {
+        let mut text = format!("{} ({})", c.label, c.kind.label());
+        if c.unverified.is_some() {
+            text.push_str(" (UNVERIFIED)");
+        }
+        items.push(calculated(
+            format!("{RESULT_PREFIX}criterion:{}", c.id),
+            text,
+            fhirpath::criterion_status(rs, names, ci),
+        ));
+    }
+    items.push(json!({
+        "linkId": format!("{RESULT_PREFIX}not-advice"),
+        "type": "display",
+        "text": crate::report::NOT_ADVICE,
+    }));
+    json!({
+        "linkId": format!("{RESULT_PREFIX}result"),
+        "text": "Screening result, computed from the answers above",
+        "type": "group",
+        "item": items,
+    })
+}
+
+/// A question's item, and for a number that may be "not assessed", the
+/// check box that says so.
+pub(super) fn question_items(rs: &RuleSet, names: &Names, qi: usize) -> Vec<Value> {
+    let q = &rs.questions[qi];
+    let system = option_system(rs);
+    let mut item = json!({"linkId": q.id, "text": q.text});
+    let option = |code: &str, display: &str| json!({"valueCoding": {"system": system, "code": code, "display": display}});
+    // "Unknown / not assessed" is an option of its own, so that a renderer
+    // keeps it (a data-absent-reason extension on the answer is dropped by
+    // common renderers); on a tick list it, and "none", exclude the rest.
+    let exclusive = |mut o: Value| {
+        o["extension"] = json!([{
+            "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive",
+            "valueBoolean": true
+        }]);
+        o
+    };
+    let options = |opts: &[ChoiceOption], multi: bool| -> Value {
+        let mut list: Vec<Value> = opts.iter().map(|o| option(&o.id, &o.label)).collect();
+        if multi {
+            list.push(exclusive(option(NONE_CODE, NONE_DISPLAY)));
+        }
+        if q.allow_unknown {
+            let unknown = option(UNKNOWN_CODE, UNKNOWN_DISPLAY);
+            list.push(if multi { exclusive(unknown) } else { unknown });
+        }
+        json!(list)
+    };
+    let mut extensions = Vec::new();
+    let mut not_assessed = None;
+    match &q.kind {
+        QuestionKind::YesNo => {
+            // A choice of yes / no (/ unknown) rather than a boolean, which
+            // cannot say "not assessed".
+            item["type"] = json!("choice");
+            let mut list = vec![option("yes", "Yes"), option("no", "No")];
+            if q.allow_unknown {
+                list.push(option(UNKNOWN_CODE, UNKNOWN_DISPLAY));
+            }
+            item["answerOption"] = json!(list);
+        }
+        QuestionKind::SingleChoice(o) => {
+            item["type"] = json!("choice");
+            item["answerOption"] = options(o, false);
+        }
+        QuestionKind::MultipleChoice(o) => {
+            item["type"] = json!("choice");
+            item["repeats"] = json!(true);
+            item["answerOption"] = options(o, true);
+        }
+        QuestionKind::Number(spec) => {
+            let (ty, key) = if spec.integer {
+                ("integer", "valueInteger")
+            } else {
+                ("decimal", "valueDecimal")
+            };
+            item["type"] = json!(ty);
+            let bound = |v: f64| match whole_number(v) {
+                Some(n) if spec.integer => json!(n),
+                _ => json!(v),
+            };
+            if let Some(min) = spec.min {
+                extensions.push(json!({"url": "http://hl7.org/fhir/StructureDefinition/minValue", key: bound(min)}));
+            }
+            if let Some(max) = spec.max {
+                extensions.push(json!({"url": "http://hl7.org/fhir/StructureDefinition/maxValue", key: bound(max)}));
+            }
+            if let Some(unit) = &spec.unit {
+                extensions.push(json!({
+                    "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-unit",
+                    "valueCoding": unit_coding(unit),
+                }));
+            }
+            // A number has no "unknown" option: a check box beside it, which
+            // every renderer keeps, says it was not assessed.
+            if q.allow_unknown {
+                not_assessed = Some(json!({
+                    "linkId": format!("{}{NOT_ASSESSED_SUFFIX}", q.id),
+                    "text": format!("{}: not assessed / unknown", q.short),
+                    "type": "boolean",
+                }));
+            }
+        }
+    }
+    if !extensions.is_empty() {
+        item["extension"] = json!(extensions);
+    }
+    if !q.allow_unknown {
+        item["required"] = json!(true);
+    }
+    let mut skip = serde_json::Map::new();
+    if let Some(node) = q.ask_when {
+        match enable_when(rs, node) {
+            Some((conditions, _)) if conditions.is_empty() => {}
+            Some((conditions, behavior)) => {
+                if conditions.len() > 1 {
+                    skip.insert("enableBehavior".into(), json!(behavior));
+                }
+                skip.insert("enableWhen".into(), json!(conditions));
+            }
+            None => {
+                let ask = names.ask(qi).unwrap_or_else(|| "false".into());
+                skip.insert("extension".into(), json!([enable_when_expression(ask)]));
+            }
+        }
+    }
+    let apply_skip = |target: &mut Value| {
+        for (k, v) in &skip {
+            if k == "extension" {
+                let list = target["extension"].as_array().cloned().unwrap_or_default();
+                let mut list = list;
+                list.extend(v.as_array().cloned().unwrap_or_default());
+                target["extension"] = json!(list);
+            } else {
+                target[k] = v.clone();
+            }
+        }
+    };
+    apply_skip(&mut item);
+    if !q.help.trim().is_empty() {
+        item["item"] = json!([{
+            "linkId": format!("{}.help", q.id),
+            "text": q.help.trim(),
+            "type": "display",
+            "extension": [{
+                "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl",
+                "valueCodeableConcept": {"coding": [{
+                    "system": "http://hl7.org/fhir/questionnaire-item-control",
+                    "code": "help",
+                }]},
+            }],
+        }]);
+    }
+    let mut items = vec![item];
+    if let Some(mut box_item) = not_assessed {
+        apply_skip(&mut box_item);
+        items.push(box_item);
+    }
+    items
+}
