@@ -112,7 +112,6 @@ pub fn cli_main() -> ExitCode {
 pub mod fuzzing {
     use crate::analysis::vignettes;
     use crate::batch;
-    use crate::rows::Input;
     use crate::compile::catalog;
     use crate::diagnostics::{self, Diagnostics, FileId};
     use crate::engine::{Answer, RuleSet};
@@ -120,6 +119,7 @@ pub mod fuzzing {
     use crate::files::vignettes::VignetteDoc;
     use crate::files::yaml;
     use crate::report::{self, Sections, Summary, Wanted};
+    use crate::rows::Input;
 
     /// The default rule set, compiled once per process.
     fn default_rules() -> &'static RuleSet {

@@ -59,17 +59,13 @@ impl BatchError {
         match (f, input) {
             (ReadFailure::Io(e), _) => BatchError::Read(InputError::from_io(&name, e)),
             (ReadFailure::TooLong { line }, Input::Jsonl) => BatchError::LineTooLong { name, line },
-            (ReadFailure::TooLong { line }, Input::Csv) => {
-                BatchError::RecordTooLong { name, line }
-            }
+            (ReadFailure::TooLong { line }, Input::Csv) => BatchError::RecordTooLong { name, line },
         }
     }
 
     pub(super) fn header(name: &str, e: HeaderError) -> Self {
         match e {
-            HeaderError::Invalid(d) => {
-                BatchError::Invalid(Diagnostics::for_file(name, vec![*d]))
-            }
+            HeaderError::Invalid(d) => BatchError::Invalid(Diagnostics::for_file(name, vec![*d])),
             HeaderError::Read(e) => BatchError::Read(InputError::from_io(name, e)),
         }
     }
@@ -81,5 +77,7 @@ impl BatchError {
 pub enum ReadFailure {
     Io(io::Error),
     /// A record longer than [`MAX_RECORD_BYTES`], starting at this line.
-    TooLong { line: u64 },
+    TooLong {
+        line: u64,
+    },
 }

@@ -19,8 +19,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::exit::AppError;
-use super::usage::UsageError;
 use super::interrupt;
+use super::usage::UsageError;
 
 /// A file being written, published by [`commit`](Self::commit).
 #[derive(Debug)]

@@ -8,8 +8,8 @@ use std::io;
 use std::process::ExitCode;
 
 use crate::batch::BatchError;
-use crate::compile::catalog::LoadError;
 use crate::cli::usage::UsageError;
+use crate::compile::catalog::LoadError;
 use crate::diagnostics::{Diagnostics, inert};
 use crate::files::InputError;
 
@@ -100,7 +100,9 @@ pub enum AppError {
     Response { name: String, message: String },
     /// A walk whose last answer could not be saved; `kept` says what the
     /// file still holds.
-    #[error("the last answer could not be saved: {error}{kept}. The summary above shows every answer given.")]
+    #[error(
+        "the last answer could not be saved: {error}{kept}. The summary above shows every answer given."
+    )]
     SaveFailed { error: Box<AppError>, kept: String },
     #[error(transparent)]
     Input(#[from] InputError),

@@ -60,11 +60,12 @@ impl AnswersFile {
         is_multi: &dyn Fn(&str) -> bool,
     ) -> Result<Self, AppError> {
         let shown = format!("{}{READ_AS}", name.trim_end_matches(READ_AS));
-        let text = fhir_response::to_answers_text(&json, is_multi)
-            .map_err(|message| AppError::Response {
+        let text = fhir_response::to_answers_text(&json, is_multi).map_err(|message| {
+            AppError::Response {
                 name: name.clone(),
                 message,
-            })?;
+            }
+        })?;
         match yaml::parse(&text, FileId::MAIN) {
             Ok(doc) => Ok(AnswersFile {
                 name: shown,

@@ -25,7 +25,9 @@ pub enum UsageError {
     ResumeResponseNeedsSave,
     #[error("{} was written for rule set '{}', which is not bundled: pass --rules PATH", .path.display(), inert(.id))]
     NotBundled { path: PathBuf, id: String },
-    #[error("{shown} already exists: continue that case with --resume {shown}, or pass --force to replace it")]
+    #[error(
+        "{shown} already exists: continue that case with --resume {shown}, or pass --force to replace it"
+    )]
     SaveExists { shown: String },
     #[error("{} is the {what} being read; refusing to overwrite it", .output.display())]
     WouldOverwrite { output: PathBuf, what: String },

@@ -154,7 +154,9 @@ pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, AnswerError> {
     }
     match (&q.kind, raw) {
         (QuestionKind::YesNo, RawRef::Bool(b)) => Ok(if b { Answer::Yes } else { Answer::No }),
-        (QuestionKind::YesNo, RawRef::Text(t)) => yes_no(t).ok_or_else(|| AnswerError::NotYesNo(t.into())),
+        (QuestionKind::YesNo, RawRef::Text(t)) => {
+            yes_no(t).ok_or_else(|| AnswerError::NotYesNo(t.into()))
+        }
         (QuestionKind::Number(spec), RawRef::Number(v)) => match spec.check(v) {
             None => Ok(Answer::Number(v)),
             Some(why) => Err(why),
@@ -183,9 +185,7 @@ pub fn parse_raw(q: &Question, raw: RawRef<'_>) -> Result<Answer, AnswerError> {
             let i = find_option(opts, t)?;
             Err(AnswerError::ListExpected(opts[i as usize].id.clone()))
         }
-        (QuestionKind::SingleChoice(_), RawRef::List(_)) => {
-            Err(AnswerError::ListForSingle)
-        }
+        (QuestionKind::SingleChoice(_), RawRef::List(_)) => Err(AnswerError::ListForSingle),
         (kind, raw) => Err(AnswerError::WrongType {
             expected: expected(kind),
             found: found(&raw),

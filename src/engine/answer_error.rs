@@ -104,9 +104,9 @@ impl AnswerError {
             AnswerError::NoOption { .. } | AnswerError::OptionIndex(_) => "no such option",
             AnswerError::ListExpected(_) => "a list expected",
             AnswerError::ListForSingle => "one option expected",
-            AnswerError::ListItemsNotText
-            | AnswerError::Object
-            | AnswerError::WrongType { .. } => "wrong type",
+            AnswerError::ListItemsNotText | AnswerError::Object | AnswerError::WrongType { .. } => {
+                "wrong type"
+            }
             AnswerError::NotUtf8 => "not UTF-8",
         }
     }

@@ -192,8 +192,7 @@ mod tests {
         let y = format!("keep: &a \"{big}\"\nlist: [{refs}]\n");
         let e = parse::<serde_json::Value>(&y, FileId::MAIN).expect_err("expands past 8 MiB");
         assert!(
-            e.message
-                .starts_with("YAML safety limit exceeded: 9000008")
+            e.message.starts_with("YAML safety limit exceeded: 9000008")
                 && e.message.contains(" bytes of values; "),
             "{}",
             e.message

@@ -57,7 +57,10 @@ fn code(text: &str) -> String {
                 i += 1;
             }
             i += 2;
-        } else if c == 'r' && matches!(next, Some('#' | '"')) && !ident_char(chars.get(i.wrapping_sub(1))) {
+        } else if c == 'r'
+            && matches!(next, Some('#' | '"'))
+            && !ident_char(chars.get(i.wrapping_sub(1)))
+        {
             // A raw string: r"..." or r#"..."#.
             let hashes = chars[i + 1..].iter().take_while(|&&h| h == '#').count();
             if chars.get(i + 1 + hashes) != Some(&'"') {
@@ -67,7 +70,14 @@ fn code(text: &str) -> String {
             }
             i += 2 + hashes;
             while i < chars.len() {
-                if chars[i] == '"' && chars[i + 1..].iter().take(hashes).filter(|&&h| h == '#').count() == hashes {
+                if chars[i] == '"'
+                    && chars[i + 1..]
+                        .iter()
+                        .take(hashes)
+                        .filter(|&&h| h == '#')
+                        .count()
+                        == hashes
+                {
                     i += 1 + hashes;
                     break;
                 }
@@ -89,7 +99,11 @@ fn code(text: &str) -> String {
         } else if c == '\'' {
             // A character literal ('x', '\n', '\u{1b}'), not a lifetime.
             let close = if next == Some('\\') {
-                chars[i + 2..].iter().take(10).position(|&x| x == '\'').map(|p| i + 2 + p)
+                chars[i + 2..]
+                    .iter()
+                    .take(10)
+                    .position(|&x| x == '\'')
+                    .map(|p| i + 2 + p)
             } else if chars.get(i + 2) == Some(&'\'') {
                 Some(i + 2)
             } else {
@@ -300,15 +314,33 @@ fn every_spelling_of_an_upward_path_is_caught() {
     ));
     assert!(caught("engine/mod.rs", "use super::report::Summary;"));
     assert!(!caught("engine/x.rs", "use super::report::Summary;"));
-    assert!(caught("engine/sub/mod.rs", "use super::super::report::Summary;"));
-    assert!(caught("engine/sub/x.rs", "use super::super::super::report::X;"));
+    assert!(caught(
+        "engine/sub/mod.rs",
+        "use super::super::report::Summary;"
+    ));
+    assert!(caught(
+        "engine/sub/x.rs",
+        "use super::super::super::report::X;"
+    ));
     assert!(caught("engine/x.rs", "let s = crate::report::summary(rs);"));
     // Not caught: paths that stay down or inside, and comments.
-    assert!(!caught("engine/x.rs", "use crate::{diagnostics, engine::Tri};"));
+    assert!(!caught(
+        "engine/x.rs",
+        "use crate::{diagnostics, engine::Tri};"
+    ));
     assert!(!caught("engine/sub/x.rs", "use super::Tri;"));
-    assert!(!caught("engine/sub/mod.rs", "use super::super::diagnostics::Span;"));
-    assert!(!caught("engine/x.rs", "// see crate::report\n/* crate::cli */"));
+    assert!(!caught(
+        "engine/sub/mod.rs",
+        "use super::super::diagnostics::Span;"
+    ));
+    assert!(!caught(
+        "engine/x.rs",
+        "// see crate::report\n/* crate::cli */"
+    ));
     assert!(!caught("engine/x.rs", "let s = \"crate::report\";"));
-    assert!(!caught("engine/mod.rs", "mod tests {\n    use super::Tri;\n}"));
+    assert!(!caught(
+        "engine/mod.rs",
+        "mod tests {\n    use super::Tri;\n}"
+    ));
     assert!(caught("engine/mod.rs", "mod tests {}\nuse super::report;"));
 }

@@ -53,8 +53,9 @@ pub fn run(_settings: &Settings, args: &BatchRequest) -> Result<Exit, AppError> 
     let input = match args.input_format {
         Some(BatchFormat::Csv) => Input::Csv,
         Some(BatchFormat::Jsonl) => Input::Jsonl,
-        None => Input::sniff(&args.input, &mut reader)
-            .map_err(|e| InputError::from_io(&shown, e))?,
+        None => {
+            Input::sniff(&args.input, &mut reader).map_err(|e| InputError::from_io(&shown, e))?
+        }
     };
 
     // Write to a temporary file beside the target, renamed at the end, or to

@@ -3,11 +3,11 @@
 
 use crate::analysis::compare::pair_criteria;
 use crate::analysis::vignettes;
-use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
 use crate::cli::request::CompareRequest;
 use crate::cli::screening::AnswersFile;
+use crate::cli::usage::UsageError;
 use crate::compile::catalog::{self, BUNDLED, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId};
 use crate::engine::Outcome;

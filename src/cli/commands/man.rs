@@ -9,9 +9,9 @@ use std::path::Path;
 use clap::CommandFactory;
 
 use crate::cli::args::Cli;
-use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, EXIT_CODES, Exit};
 use crate::cli::output;
+use crate::cli::usage::UsageError;
 use crate::diagnostics::suggest;
 
 /// Text made safe for roff: a backslash is doubled, and a leading `.` or

@@ -4,10 +4,10 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::{RunRequest, Settings};
 use crate::cli::screening::AnswersFile;
+use crate::cli::usage::UsageError;
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
 use crate::diagnostics::suggest;
@@ -124,10 +124,11 @@ fn apply_sets(
             }
             .into());
         };
-        answers[qi] = parse_text(&rs.questions[qi], value).map_err(|error| UsageError::SetValue {
-            set: set.clone(),
-            error,
-        })?;
+        answers[qi] =
+            parse_text(&rs.questions[qi], value).map_err(|error| UsageError::SetValue {
+                set: set.clone(),
+                error,
+            })?;
     }
     Ok(answers)
 }

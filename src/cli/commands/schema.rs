@@ -14,9 +14,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
+use crate::cli::usage::UsageError;
 use crate::files::rule_set::{BankDoc, RuleSetDoc};
 
 /// The kinds of file with a schema.

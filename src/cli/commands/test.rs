@@ -4,10 +4,10 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::vignettes;
-use crate::cli::usage::UsageError;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
 use crate::cli::request::{ColorWhen, TestRequest};
+use crate::cli::usage::UsageError;
 use crate::compile::catalog::{self, BUNDLED, VIGNETTES};
 use crate::diagnostics::{Diagnostics, FileId};
 use crate::files::vignettes::VignetteDoc;

@@ -14,10 +14,10 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::report::Summary;
 use super::{OUTCOME_CODE, OUTCOME_SYSTEM, criterion_system_of};
-use crate::report::html::escape;
 use crate::engine::{CriterionKind, Outcome, Tri};
+use crate::report::Summary;
+use crate::report::html::escape;
 
 /// A stable `urn:uuid:` made from the content, so the same screening gives
 /// the same ids.

@@ -27,7 +27,10 @@ pub(super) const OUTCOME_SENTENCES: [(&str, &str); 6] = [
     ("red_flag_investigate", crate::report::RED_FLAG_INVESTIGATE),
     ("excluded", crate::report::outcome_text(Outcome::Excluded)),
     ("not_met", crate::report::outcome_text(Outcome::NotMet)),
-    ("incomplete", crate::report::outcome_text(Outcome::Incomplete)),
+    (
+        "incomplete",
+        crate::report::outcome_text(Outcome::Incomplete),
+    ),
     ("met", crate::report::outcome_text(Outcome::Met)),
 ];
 

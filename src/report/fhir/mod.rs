@@ -20,10 +20,10 @@ mod tests;
 
 use serde_json::{Value, json};
 
+pub use self::code_systems::code_systems;
 use self::enable_when::*;
 use self::fhirpath::{NOT_ASSESSED_SUFFIX, Names, RESULT_PREFIX};
 use self::items::*;
-pub use self::code_systems::code_systems;
 pub use self::response::response;
 use crate::engine::ruleset::ChoiceOption;
 use crate::engine::{

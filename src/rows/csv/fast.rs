@@ -17,7 +17,11 @@ impl CsvRows<'_> {
     /// [`Self::record`] then reads from scratch, so its message is always
     /// the usual one. A property test checks this path against the `csv`
     /// crate's.
-    pub(super) fn fast_row<'r>(&mut self, raw: &'r [u8], answers: &mut [Answer]) -> Option<Option<&'r str>> {
+    pub(super) fn fast_row<'r>(
+        &mut self,
+        raw: &'r [u8],
+        answers: &mut [Answer],
+    ) -> Option<Option<&'r str>> {
         if !self.all_questions {
             answers.fill(Answer::Unanswered);
         }

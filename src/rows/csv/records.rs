@@ -183,4 +183,3 @@ fn true_line(bytes: &[u8], p: &::csv::Position) -> u64 {
         .map_or(0, |rest| rest.iter().take_while(|&&b| b == b'\n').count());
     p.line() + blanks as u64
 }
-
