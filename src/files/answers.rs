@@ -18,6 +18,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+use super::rule_set::ID_PATTERN;
 use crate::diagnostics::suggest;
 use crate::diagnostics::{At, Diagnostic, FileId, Span};
 use crate::engine::ruleset::Question;
@@ -75,6 +76,35 @@ impl<'de> Deserialize<'de> for RawValue {
 #[derive(Debug, Default)]
 pub struct Entries(pub Vec<(Spanned<String>, Spanned<RawValue>)>);
 
+/// Answers by question id, each a value as written (what [`RawValue`]
+/// reads).
+impl schemars::JsonSchema for Entries {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Answers".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": {
+                "description": "yes / no / unknown for yes/no questions (true / false too), a number, an option id, or a list of option ids ([] for none). Leave a question out (or ~) for unanswered.",
+                "anyOf": [
+                    {"type": "boolean"},
+                    {"type": "number"},
+                    {"type": "string"},
+                    {"type": "array", "items": {"type": "string", "pattern": ID_PATTERN}},
+                    {"type": "null"}
+                ]
+            }
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Entries {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -99,16 +129,22 @@ impl<'de> Deserialize<'de> for Entries {
 }
 
 /// An answers file as written.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnswersDoc {
+    /// The id of the rule set the answers are for.
+    #[schemars(with = "String")]
     pub rule_set: Spanned<String>,
+    /// The rule set's version when saved; another version is refused
+    /// (delete this line to screen anyway).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub version: Option<Spanned<String>>,
     /// When the walk last saved the file (UTC); for people, not checked.
     #[serde(default)]
     #[allow(dead_code)]
     pub saved: Option<String>,
+    /// Answers by question id.
     #[serde(default)]
     pub answers: Entries,
 }

@@ -13,6 +13,9 @@ use serde_saphyr::Spanned;
 
 use crate::engine::{CmpOp, CriterionKind, ReviewStatus, Skipped, Urgency};
 
+/// An id as the compiler accepts it (`compile::valid_id`), for schemas.
+pub const ID_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$";
+
 /// An identifier or a reference to one, with where it was written.
 pub type Id = Spanned<String>;
 
@@ -33,26 +36,42 @@ pub type Id = Spanned<String>;
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetDoc {
+    /// The rule set's id: letters, digits, '_', '-' or '.'. Also its bundled
+    /// file name.
     #[schemars(with = "String")]
     pub id: Id,
+    /// The rule set's name, shown at the top of every summary.
     pub title: String,
+    /// The rule set's version, written in quotes ("2.0.0"). Saved answers
+    /// record it.
     #[schemars(with = "String")]
     pub version: Spanned<String>,
+    /// Who checked the rule set against its sources, and when.
     pub review: Review,
+    /// What the rule set encodes, in a few sentences.
     #[serde(default)]
     pub description: String,
+    /// Shown under every summary, after the tool's own not-medical-advice
+    /// notice.
     pub disclaimer: String,
+    /// The documents the rule set cites; criteria and questions refer to them
+    /// by id.
     #[serde(default)]
     pub sources: Vec<Source>,
-    /// A bundled question bank's id, or a path relative to this file.
+    /// A bundled question bank's id, or a path relative to this file, whose
+    /// questions sections may take.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub question_bank: Option<Id>,
+    /// The questions, in the order they are asked, grouped in sections.
     pub sections: Vec<Section>,
+    /// The selection criteria: red flags, exclusions and indications.
     pub criteria: Vec<Criterion>,
-    /// Question ids an earlier version asked and this one no longer does.
-    /// Answers files that still answer them load, with a note that the
-    /// answer is not used (question ids are a public contract).
+    /// Question ids an earlier version asked and this one does not: saved
+    /// answers to them still load, with a note.
+    // Question ids an earlier version asked and this one no longer does.
+    // Answers files that still answer them load, with a note that the
+    // answer is not used (question ids are a public contract).
     #[serde(default)]
     pub retired: Vec<Retired>,
 }
@@ -67,8 +86,10 @@ pub struct RuleSetDoc {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retired {
+    /// The retired question's id.
     #[schemars(with = "String")]
     pub id: Id,
+    /// Why it is no longer asked, and since which version.
     pub reason: String,
 }
 
@@ -85,13 +106,18 @@ pub struct Retired {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BankDoc {
+    /// The bank's id, which rule sets name in question_bank.
     #[schemars(with = "String")]
     pub bank: Id,
-    /// For people reading the bank; nothing prints it.
+    /// The bank's name, for people reading it.
+    // For people reading the bank; nothing prints it.
     #[allow(dead_code)]
     pub title: String,
+    /// The documents the bank's questions cite; questions refer to them by id.
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// The bank's questions, in sections that rule sets take whole (from) or
+    /// pick from (include).
     pub sections: Vec<Section>,
 }
 
@@ -106,9 +132,14 @@ pub struct BankDoc {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
+    /// draft (not checked), educational (checked against its sources, not
+    /// clinically reviewed) or reviewed (by a clinician).
     pub status: ReviewStatus,
+    /// When it was last checked: YYYY-MM-DD.
     #[schemars(with = "String")]
     pub date: Spanned<String>,
+    /// What was checked against which document, what could not be verified, and
+    /// what is not encoded.
     #[serde(default)]
     pub note: String,
 }
@@ -125,12 +156,16 @@ pub struct Review {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The id criteria and questions cite the source by.
     #[schemars(with = "String")]
     pub id: Id,
+    /// The reference as it should appear in a reference list.
     pub citation: String,
+    /// Where the source can be read.
     #[serde(default)]
     pub url: Option<String>,
-    /// What of this source was checked, and what was not.
+    /// What of this source was read and checked, and what was not.
+    // What of this source was checked, and what was not.
     #[serde(default)]
     pub verified: Option<String>,
 }
@@ -158,19 +193,25 @@ pub struct Source {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
+    /// Take a whole section of the question bank (its id, title and questions).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub from: Option<Id>,
+    /// The section's id (not needed with from).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub id: Option<Id>,
+    /// The section's heading in the walk and the summaries.
     #[serde(default)]
     pub title: Option<String>,
+    /// Shown at the start of the section.
     #[serde(default)]
     pub description: Option<String>,
+    /// Question ids to take from the question bank, in this order.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub include: Vec<Id>,
+    /// This rule set's own questions in the section.
     #[serde(default)]
     pub questions: Vec<Question>,
 }
@@ -185,12 +226,16 @@ pub struct Section {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
+    /// The figure in words, e.g. "sensitivity 94%, specificity 78%".
     pub text: String,
+    /// The id of the source the figure comes from.
     #[schemars(with = "String")]
     pub source: Id,
     /// Criterion evidence only: show the figure only for cases where this
-    /// condition holds (for example, a figure measured for "2 of 4 tests
-    /// positive" next to a case with 2 of those 4 positive).
+    /// condition holds.
+    // Criterion evidence only: show the figure only for cases where this
+    // condition holds (for example, a figure measured for "2 of 4 tests
+    // positive" next to a case with 2 of those 4 positive).
     #[serde(default)]
     pub when: Option<Condition>,
 }
@@ -227,42 +272,61 @@ pub struct Evidence {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    /// The question's id: the key of its answer in answers files, CSV headers
+    /// and JSON Lines. Never rename it once published.
     #[schemars(with = "String")]
     pub id: Id,
+    /// The question as asked.
     pub text: String,
-    /// A few words for summaries ("Saddle anaesthesia"); by default the
-    /// text up to its first parenthesis, without the question mark.
+    /// A few words for summaries and the review list; by default the text up to
+    /// its first parenthesis.
+    // A few words for summaries ("Saddle anaesthesia"); by default the
+    // text up to its first parenthesis, without the question mark.
     #[serde(default)]
     pub short: Option<String>,
+    /// yes_no, single_choice, multiple_choice or number.
     #[serde(rename = "type")]
     #[schemars(with = "QuestionType")]
     pub kind: Spanned<QuestionType>,
+    /// The choices of a single or multiple choice question (2 to 64).
     #[serde(default)]
     #[schemars(with = "Option<Vec<ChoiceOption>>")]
     pub options: Option<Spanned<Vec<ChoiceOption>>>,
+    /// Number questions: the smallest accepted answer.
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     pub min: Option<Spanned<f64>>,
+    /// Number questions: the largest accepted answer.
     #[serde(default)]
     #[schemars(with = "Option<f64>")]
     pub max: Option<Spanned<f64>>,
+    /// Number questions: the unit shown with answers: percent, months, years,
+    /// ng/mL, mm, 0-10...
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub unit: Option<Spanned<String>>,
+    /// Number questions: accept whole numbers only.
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub integer: Option<Spanned<bool>>,
+    /// Shown when the clinician asks for help (? in the walk).
     #[serde(default)]
     pub help: String,
+    /// Why the question is asked; shown in teaching mode.
     #[serde(default)]
     pub rationale: String,
+    /// Ids of the sources behind the question.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub sources: Vec<Id>,
+    /// Whether "unknown / not assessed" is accepted (default true).
     #[serde(default = "default_true")]
     pub allow_unknown: bool,
+    /// Skip logic: ask the question only when this condition holds. It may look
+    /// only at earlier questions.
     #[serde(default)]
     pub ask_when: Option<Condition>,
+    /// Teaching figures shown with the question.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
 }
@@ -285,8 +349,10 @@ pub enum QuestionType {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceOption {
+    /// The option's id: how answers files and CSV cells write this choice.
     #[schemars(with = "String")]
     pub id: Id,
+    /// The option as shown to the clinician.
     pub label: String,
 }
 
@@ -314,26 +380,39 @@ pub struct ChoiceOption {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
+    /// The criterion's id, shown in batch output columns and JSON.
     #[schemars(with = "String")]
     pub id: Id,
+    /// red_flag (present: stop), exclusion (applies: excluded) or indication
+    /// (must be met).
     pub kind: CriterionKind,
+    /// The criterion in words, as summaries show it.
     pub label: String,
+    /// When the criterion holds: true, false or unknown, from the answers.
     pub condition: Condition,
+    /// Ids of the sources the criterion encodes.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub sources: Vec<Id>,
+    /// Why the criterion exists, ideally quoting its source.
     #[serde(default)]
     pub rationale: String,
+    /// What it means when the criterion counts against the patient.
     #[serde(default)]
     pub if_not_met: String,
+    /// Teaching figures; each may say when it applies.
     #[serde(default)]
     pub evidence: Vec<Evidence>,
-    /// Red flags only: how pressing the flag is when present.
+    /// Red flags only: urgent (stop for urgent evaluation; the default) or
+    /// investigate (stop until a serious cause is investigated and excluded).
+    // Red flags only: how pressing the flag is when present.
     #[serde(default)]
     #[schemars(with = "Option<Urgency>")]
     pub urgency: Option<Spanned<Urgency>>,
-    /// Why this criterion could not be checked against its source. Every
-    /// output marks the criterion UNVERIFIED and gives this reason.
+    /// Why the criterion could not be checked against its source; every output
+    /// then marks it UNVERIFIED.
+    // Why this criterion could not be checked against its source. Every
+    // output marks the criterion UNVERIFIED and gives this reason.
     #[serde(default)]
     pub unverified: Option<String>,
 }
@@ -364,17 +443,32 @@ pub struct Criterion {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
+    /// Every condition in the list holds (false wins over unknown).
     All(#[schemars(with = "Vec<Condition>")] Spanned<Vec<Condition>>),
+    /// At least one condition in the list holds (true wins over unknown).
     Any(#[schemars(with = "Vec<Condition>")] Spanned<Vec<Condition>>),
+    /// The condition does not hold; unknown stays unknown.
     Not(Box<Condition>),
+    /// At least n of the conditions hold, counting unknowns: { n: 3, of: [...]
+    /// }.
     AtLeast(AtLeast),
+    /// The id of a yes/no question answered yes.
     Yes(#[schemars(with = "String")] Id),
+    /// The id of a yes/no question answered no.
     No(#[schemars(with = "String")] Id),
+    /// The id of a question answered with anything but unknown (never unknown
+    /// itself).
     Known(#[schemars(with = "String")] Id),
+    /// A single choice question has this option: { question, option }.
     Equals(OptionRef),
+    /// A multiple choice question has this option ticked: { question, option }.
     Includes(OptionRef),
+    /// A number question compared with a value: { question, op, value }.
     Compare(Comparison),
+    /// How many options of a multiple choice question are ticked: { question,
+    /// op, value }.
     Count(Comparison),
+    /// The id of another criterion: its value.
     Criterion(#[schemars(with = "String")] Id),
 }
 
@@ -386,10 +480,15 @@ pub enum Condition {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AtLeast {
+    /// How many of the conditions must hold (at least 1).
     #[schemars(with = "u32")]
     pub n: Spanned<u32>,
+    /// The conditions counted.
     #[schemars(with = "Vec<Condition>")]
     pub of: Spanned<Vec<Condition>>,
+    /// not_met: an item whose question skip logic did not ask counts as not met
+    /// (a test not done is not positive); unknown (default): it counts as
+    /// unknown.
     #[serde(default)]
     #[schemars(with = "Option<Skipped>")]
     pub skipped: Option<Spanned<Skipped>>,
@@ -399,8 +498,11 @@ pub struct AtLeast {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionRef {
+    /// The id of a single choice (equals) or multiple choice (includes)
+    /// question.
     #[schemars(with = "String")]
     pub question: Id,
+    /// The id of one of its options.
     #[schemars(with = "String")]
     pub option: Id,
 }
@@ -409,9 +511,13 @@ pub struct OptionRef {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Comparison {
+    /// The id of a number question (compare) or multiple choice question
+    /// (count).
     #[schemars(with = "String")]
     pub question: Id,
+    /// The comparison: >=, >, <=, <, == or !=.
     pub op: CmpOp,
+    /// The number compared with (within the question's range).
     #[schemars(with = "f64")]
     pub value: Spanned<f64>,
 }

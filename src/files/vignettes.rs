@@ -25,33 +25,67 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::answers::Entries;
+use super::rule_set::ID_PATTERN;
 use crate::engine::Outcome;
 
 /// A vignette file as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VignetteDoc {
+    /// The id of the rule set the cases test.
+    #[schemars(with = "String")]
     pub rule_set: Spanned<String>,
+    /// The cases, each with answers and what the rule set must make of them.
     pub cases: Vec<CaseDoc>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One teaching case.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseDoc {
+    /// The case's id, unique in the file.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// What the case shows, quoting the source line that justifies the
+    /// expected outcome.
     #[serde(default)]
     pub description: String,
+    /// Start from another case's answers (by id); answers here override
+    /// them, ~ removes one.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub extends: Option<Spanned<String>>,
+    /// Answers by question id.
     #[serde(default)]
     pub answers: Entries,
+    /// The expected outcome, and criterion values to check.
     pub expect: ExpectDoc,
 }
 
-#[derive(Debug, Deserialize)]
+/// What the rule set must make of a case.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectDoc {
+    /// red_flag, excluded, not_met, incomplete or met.
+    #[schemars(schema_with = "outcome_schema")]
     pub outcome: Spanned<Outcome>,
+    /// Criterion values by id: true, false, or ~ for unknown.
     #[serde(default)]
+    #[schemars(schema_with = "criterion_values")]
     pub criteria: Entries,
+}
+
+/// The outcome names, from the engine's one list.
+fn outcome_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let names: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+    schemars::json_schema!({ "enum": names })
+}
+
+/// Criterion values by id: `true`, `false` or `~`.
+fn criterion_values(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "propertyNames": {"pattern": ID_PATTERN},
+        "additionalProperties": {"type": ["boolean", "null"]}
+    })
 }
