@@ -52,7 +52,7 @@ pub struct Options {
 /// What the caller hears while a run goes on, in input order.
 pub trait Events {
     /// A row that could not be screened (not called under `strict`, where
-    /// the first bad row ends the run as [`BatchError::Strict`]).
+    /// the first bad row ends the run as [`BatchError::Invalid`]).
     fn bad_row(&mut self, line: u64, error: &RowError);
     /// Something worth knowing that is not a problem (a retired column).
     fn note(&mut self, note: &str);

@@ -215,7 +215,7 @@ pub struct CompareArgs {
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Rule sets to test: bundled ids or paths (default: every bundled rule set).
-    /// A rule set on disk uses <name>.vignettes.yaml beside it unless --vignettes is given.
+    /// A rule set on disk uses NAME.vignettes.yaml beside it unless --vignettes is given.
     #[arg(value_name = "RULESET")]
     pub rule_sets: Vec<String>,
 

@@ -109,6 +109,11 @@ fn report_error(settings: &Settings, e: &AppError) {
                 diags.errors()
             ));
         }
+        // Said as the signal handler says it: an interrupt is not an error.
+        AppError::Interrupted(msg) => output::eprintln(&format!(
+            "\nsij-screen: interrupted: {}",
+            diagnostics::inert(msg)
+        )),
         other => output::eprintln(&format!(
             "sij-screen: error: {}",
             diagnostics::inert(&other.to_string())

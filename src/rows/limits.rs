@@ -3,7 +3,7 @@
 //! more than [`MAX_RECORD_BYTES`] stops the run with its line number,
 //! instead of growing a buffer without bound (`batch - </dev/zero`). The
 //! limit is applied where the input is cut into blocks
-//! ([`super::pipeline`]): a block grows past one block's size only while no
+//! (`batch::pipeline`): a block grows past one block's size only while no
 //! record has ended in it, and never past this.
 
 /// Longest line or record accepted: far above any real case (a bundled rule

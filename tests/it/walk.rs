@@ -282,6 +282,12 @@ fn ctrl_c_exits_130_restores_the_cursor_and_says_nothing_was_saved() {
         format!("{before}{after}").contains("\x1b[?25h"),
         "cursor not shown again"
     );
+    // Said once, and not as an error.
+    assert!(!after.contains("interrupted"), "said twice: {after}");
+    assert!(
+        !before.contains("interrupted") && !before.contains("error:"),
+        "{before}"
+    );
     assert_eq!(exit_code(p), 130);
 }
 

@@ -124,7 +124,7 @@ pub fn select(
             color,
         )?;
         message = None;
-        let key = term.read_key().map_err(interrupted)?;
+        let key = read_key(term)?;
         match step(items, &mut cursor, &key) {
             Step::Pick(i) => break Some(i),
             Step::Back => break None,
@@ -201,12 +201,14 @@ fn report(term: &Term, prompt: &str, answer: &str, color: bool) -> Result<(), Pr
         .map_err(PromptError::Io)
 }
 
-/// Ctrl-C arrives as an interrupted read (console raises SIGINT first).
-fn interrupted(e: std::io::Error) -> PromptError {
-    if e.kind() == std::io::ErrorKind::Interrupted {
-        PromptError::Interrupted
-    } else {
-        PromptError::Io(e)
+/// Reads one key; Ctrl-C is a key here, not a signal, so the walk (not the
+/// signal handler) decides what an interrupt does with unsaved answers.
+pub(super) fn read_key(term: &Term) -> Result<Key, PromptError> {
+    match term.read_key_raw() {
+        Ok(Key::CtrlC) => Err(PromptError::Interrupted),
+        Ok(key) => Ok(key),
+        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => Err(PromptError::Interrupted),
+        Err(e) => Err(PromptError::Io(e)),
     }
 }
 
@@ -290,7 +292,7 @@ pub fn multi(
             None,
             color,
         )?;
-        let key = term.read_key().map_err(interrupted)?;
+        let key = read_key(term)?;
         if let Some(t) = tick(items, &mut checked, &mut cursor, &key) {
             break t;
         }
@@ -381,7 +383,7 @@ pub fn line(
             term.write_line(&e).map_err(PromptError::Io)?;
             drawn = 3;
         }
-        let key = term.read_key().map_err(interrupted)?;
+        let key = read_key(term)?;
         match edit(&mut text, &key) {
             Edit::Submit => match check(text.trim()) {
                 Ok(()) => {

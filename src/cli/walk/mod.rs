@@ -66,8 +66,11 @@ pub struct ReviewRow {
 /// Why prompting stopped.
 #[derive(Debug)]
 pub enum PromptError {
-    /// Ctrl-C or a termination signal.
+    /// Ctrl-C read as a key: the caller says what happened and exits.
     Interrupted,
+    /// Ctrl-C raised as SIGINT (by a dialoguer prompt): the signal handler
+    /// prints and exits.
+    Signalled,
     Io(io::Error),
 }
 

@@ -99,12 +99,14 @@ pub fn run(
                 kept,
             });
         }
-        Err(WalkError::Prompt(PromptError::Interrupted)) => {
-            // console raised SIGINT as it returned: the handler is printing
-            // the message and exiting. Give it the stage, so it is said once.
-            if interrupt::installed() {
-                std::thread::sleep(std::time::Duration::from_secs(3));
+        Err(WalkError::Prompt(PromptError::Signalled)) if interrupt::installed() => {
+            // SIGINT was raised as the prompt returned: the handler owns
+            // the exit (it prints the message once and ends the process).
+            loop {
+                std::thread::park();
             }
+        }
+        Err(WalkError::Prompt(PromptError::Interrupted | PromptError::Signalled)) => {
             let _ = Term::stderr().show_cursor();
             return Err(AppError::Interrupted(interrupted_message(
                 save_path.as_deref(),
@@ -183,10 +185,12 @@ pub(super) const NONE_LABEL: &str = "None of these";
 pub(super) const HELP_LABEL: &str = "Show help for this question";
 pub(super) const BACK_LABEL: &str = "Back to the previous question";
 
+/// A dialoguer prompt's error. Its Ctrl-C raises SIGINT before returning,
+/// so the signal handler is already on its way to print and exit.
 pub(super) fn map_err(e: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(io) = e;
     if io.kind() == std::io::ErrorKind::Interrupted {
-        PromptError::Interrupted
+        PromptError::Signalled
     } else {
         PromptError::Io(io)
     }
@@ -338,10 +342,9 @@ impl Prompter for TermPrompter {
         }
         self.line(&self.dim("Press Enter to start."))?;
         loop {
-            match self.term.read_key() {
-                Ok(Key::Enter) | Ok(Key::Char(' ')) => return Ok(()),
-                Ok(_) => continue,
-                Err(e) => return Err(map_err(dialoguer::Error::IO(e))),
+            match keys::read_key(&self.term)? {
+                Key::Enter | Key::Char(' ') => return Ok(()),
+                _ => continue,
             }
         }
     }

@@ -11,7 +11,7 @@ impl CsvRows<'_> {
     /// (`yes`, `no`, empty, whole numbers in range, a choice this column
     /// has held before) are recognised where they stand, followed by their
     /// `,` (or the end of the line, for the last column), and any other
-    /// cell is cut at its `,` and read by [`CellCache::parse_into`]. Gives
+    /// cell is cut at its `,` and read by [`super::cells::CellCache::parse_into`]. Gives
     /// the case id (`Some`) when every cell was read; `None` for a line
     /// with another number of fields or a cell that cannot be read, which
     /// [`Self::record`] then reads from scratch, so its message is always

@@ -136,7 +136,7 @@ impl<'de> de::Deserialize<'de> for IdValue<'de> {
 /// Reads one answer straight into the engine's check, borrowing strings
 /// from the line: no `serde_json::Value`, no allocation for a well-formed
 /// answer. JSON `true` / `false` are yes / no, numbers are numbers, a string
-/// is text and an array of strings a list, exactly as [`RawValue`] would
+/// is text and an array of strings a list, exactly as [`crate::engine::RawValue`] would
 /// hold them.
 pub(super) struct AnswerSeed<'q> {
     pub(super) question: &'q Question,
