@@ -308,7 +308,8 @@ pub enum Format {
     Markdown,
     /// A self-contained, printable HTML page.
     Html,
-    /// A FHIR R4 QuestionnaireResponse (see `export fhir-questionnaire`).
+    /// A FHIR R4 Bundle: the QuestionnaireResponse and an Observation of the
+    /// outcome (see `export fhir-questionnaire`).
     Fhir,
 }
 

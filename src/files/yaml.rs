@@ -94,7 +94,7 @@ fn diagnostic(e: &Error, file: FileId) -> Diagnostic {
                 "YAML safety limit exceeded: {}; the file expands (through nesting or aliases) past what a rule set or answers file needs",
                 breach_words(breach)
             ),
-            Some("see \"Resource limits\" in the README".to_string()),
+            Some("see \"Resource limits\" in docs/guarantees.md".to_string()),
         ),
         Error::DuplicateMappingKey { key, .. } => (
             match key {

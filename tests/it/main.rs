@@ -4,6 +4,7 @@
 mod architecture;
 mod cli;
 mod common;
+mod docs;
 mod fhir_renderer;
 mod fidelity;
 mod formats;
