@@ -2,14 +2,19 @@
 //! is one kind of test of the real program.
 
 mod architecture;
+mod authoring;
+mod batch_cli;
 mod cli;
 mod common;
 mod docs;
+mod fhir_files;
 mod fhir_renderer;
 mod fidelity;
 mod formats;
 mod golden;
 mod hostile;
 mod properties;
+mod pty;
+mod tooling;
 mod trust;
 mod walk;
