@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`sij-screen batch` side by side with its polars peer, on the same generated file.
 
-    python3 benches/vs_polars.py [--rows 1000000] [--runs 3] [--threads 1,2]
+    python3 benches/vs_polars.py [--rows 1000000] [--runs 3] [--threads 1,2] [--bin PATH]
 
 Builds the release binary and the case generator, installs polars with pip if it is missing, writes
 ROWS synthetic cases (seed 7) as CSV and JSON Lines, and 200,000 copies of examples/cases/met.yaml's
@@ -104,7 +104,13 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--bin", default=None,
+                    help="time this sij-screen binary instead of the release build "
+                         "(to compare two builds on one machine state)")
     args = ap.parse_args()
+    global BIN
+    if args.bin:
+        BIN = os.path.abspath(args.bin)
     threads = [int(t) for t in args.threads.split(",")]
 
     subprocess.check_call(["cargo", "build", "--release", "--quiet", "--bin", "sij-screen",
