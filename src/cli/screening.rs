@@ -36,7 +36,11 @@ impl AnswersFile {
         let name = path.display().to_string();
         let text = read_text(path)?;
         if fhir_response::is_response(&text) {
-            return Self::from_response(name, text, &|_| false);
+            // This first reading only learns the rule set (the answers are
+            // read again for it, knowing which questions take lists); every
+            // question may take a list here, so no question's second answer
+            // is refused before its kind is known.
+            return Self::from_response(name, text, &|_| true);
         }
         match yaml::parse(&text, FileId::MAIN) {
             Ok(doc) => Ok(AnswersFile {

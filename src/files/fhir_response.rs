@@ -45,15 +45,82 @@ pub fn is_response(text: &str) -> bool {
 }
 
 /// `text` parsed, when it is a QuestionnaireResponse (or a Bundle holding
-/// one): parse once with this, then take [`answers_text`] of it.
-pub fn read(text: &str) -> Option<Value> {
+/// one): parse once with this, then take [`answers_text`] of it. `None`
+/// when it is not one; an error when it is one but holds a key twice in one
+/// object (JSON readers keep the last, which would silently drop an
+/// answer).
+pub fn read(text: &str) -> Option<Result<Value, String>> {
     let t = text.trim_start();
     if !t.starts_with('{') {
         return None;
     }
-    serde_json::from_str::<Value>(t)
-        .ok()
-        .filter(|v| the_response(v).is_some())
+    match parse_strict(t) {
+        Ok(v) => the_response(&v).is_some().then_some(Ok(v)),
+        Err(e) => serde_json::from_str::<Value>(t)
+            .ok()
+            .filter(|v| the_response(v).is_some())
+            .map(|_| Err(e.to_string())),
+    }
+}
+
+/// JSON as a `Value`, refusing a key given twice in one object.
+fn parse_strict(text: &str) -> Result<Value, serde_json::Error> {
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    struct Strict(Value);
+    impl<'de> Deserialize<'de> for Strict {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(V).map(Strict)
+        }
+    }
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Value;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+            Ok(Value::Bool(b))
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+            Ok(Value::from(s))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Strict(v)) = seq.next_element()? {
+                items.push(v);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = serde_json::Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let Strict(v) = map.next_value()?;
+                if out.contains_key(&key) {
+                    return Err(de::Error::custom(format!(
+                        "the key \"{key}\" appears twice in one object (a second value would silently replace the first)"
+                    )));
+                }
+                out.insert(key, v);
+            }
+            Ok(Value::Object(out))
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let Strict(v) = Strict::deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
 }
 
 /// The QuestionnaireResponse itself, or the one a Bundle (as `--format
@@ -88,7 +155,7 @@ pub fn responses(v: &Value) -> Vec<&Value> {
 /// that one ticked option is still written as a list.
 pub fn to_answers_text(text: &str, is_multi: &dyn Fn(&str) -> bool) -> Result<String, String> {
     let whole: Value =
-        serde_json::from_str(text).map_err(|e| format!("not a FHIR resource in JSON: {e}"))?;
+        parse_strict(text).map_err(|e| format!("not a FHIR resource in JSON: {e}"))?;
     answers_text(&whole, is_multi)
 }
 
@@ -100,6 +167,12 @@ pub fn answers_text(whole: &Value, is_multi: &dyn Fn(&str) -> bool) -> Result<St
         return Err(format!(
             "a Bundle of {n} QuestionnaireResponses: one case is screened at a time here; `sij-screen batch` screens each"
         ));
+    }
+    if v.get("status").and_then(Value::as_str) == Some("entered-in-error") {
+        return Err(
+            "the QuestionnaireResponse has status entered-in-error (it was recorded by mistake), so it is not screened"
+                .into(),
+        );
     }
     let canonical = v
         .get("questionnaire")
@@ -187,7 +260,11 @@ fn walk(
         if link.starts_with(RESULT_PREFIX) {
             continue;
         }
-        let answers = item.get("answer").and_then(Value::as_array);
+        let answers = match item.get("answer") {
+            None => None,
+            Some(Value::Array(a)) => Some(a),
+            Some(_) => return Err(format!("{link}: `answer` must be a list of answers")),
+        };
         let absent = item
             .get("extension")
             .and_then(Value::as_array)
@@ -225,6 +302,17 @@ fn walk(
         if out.index.contains_key(link) {
             return Err(format!("the item '{link}' appears twice"));
         }
+        if absent && answers.is_some_and(|a| !a.is_empty()) {
+            return Err(format!(
+                "{link}: has an answer and is also marked data-absent (not known); keep one"
+            ));
+        }
+        // Questions nested under an answer, or under the question itself,
+        // are read too, never passed over.
+        for a in answers.into_iter().flatten() {
+            walk(a.get("item"), out, is_multi)?;
+        }
+        walk(item.get("item"), out, is_multi)?;
         let value = if absent {
             "unknown".to_string()
         } else {
@@ -241,18 +329,29 @@ fn walk(
 }
 
 /// The answers of one item as the answers file would write them.
+///
+/// A question that takes one answer must have one: two answers, or a coded
+/// answer beside a value, are refused (a reader that kept the last would
+/// silently decide the case). A multiple choice's "None of these" or
+/// "Unknown" ticked with other options is refused by name.
 fn value(link: &str, answers: &[Value], multi: bool) -> Result<String, String> {
+    if !multi && answers.len() > 1 {
+        return Err(format!(
+            "{link}: {} answers to a question that takes one; keep one",
+            answers.len()
+        ));
+    }
     let mut codes = Vec::new();
-    let mut scalar = None;
+    let mut scalars = Vec::new();
     for a in answers {
         if let Some(b) = a.get("valueBoolean").and_then(Value::as_bool) {
-            scalar = Some(if b {
+            scalars.push(if b {
                 "yes".to_string()
             } else {
                 "no".to_string()
             });
         } else if let Some(n) = a.get("valueInteger").or_else(|| a.get("valueDecimal")) {
-            scalar = Some(n.to_string());
+            scalars.push(n.to_string());
         } else if let Some(code) = a
             .get("valueCoding")
             .and_then(|c| c.get("code"))
@@ -260,15 +359,36 @@ fn value(link: &str, answers: &[Value], multi: bool) -> Result<String, String> {
         {
             codes.push(code.to_string());
         } else if let Some(s) = a.get("valueString").and_then(Value::as_str) {
-            scalar = Some(json_str(s));
+            scalars.push(json_str(s));
         } else {
             return Err(format!(
                 "{link}: an answer of a kind sij-screen does not read"
             ));
         }
     }
-    if let Some(s) = scalar {
-        return Ok(s);
+    match (scalars.as_slice(), codes.is_empty()) {
+        ([], _) => {}
+        ([one], true) => return Ok(one.clone()),
+        (_, true) => return Err(format!("{link}: more than one answer; keep one")),
+        (_, false) => {
+            return Err(format!(
+                "{link}: a coded answer beside a value answer; keep one"
+            ));
+        }
+    }
+    if codes.len() > 1 {
+        for exclusive in ["none", "unknown"] {
+            if codes.iter().any(|c| c == exclusive) {
+                let word = if exclusive == "none" {
+                    "None of these"
+                } else {
+                    "Unknown"
+                };
+                return Err(format!(
+                    "{link}: \"{word}\" is ticked together with other options; it excludes them, so keep one or the other"
+                ));
+            }
+        }
     }
     match codes.as_slice() {
         [one] if one == "unknown" => Ok("unknown".into()),
@@ -362,5 +482,119 @@ mod tests {
             "urn:sij-screen:questionnaire:",
         );
         assert!(to_answers_text(&old, &|_| false).is_ok());
+    }
+
+    /// A response with `items` (inside a group) for nass-2015.
+    fn response(items: &str) -> String {
+        format!(
+            r#"{{"resourceType": "QuestionnaireResponse", "status": "completed",
+            "questionnaire": "https://sij-screen.org/fhir/Questionnaire/nass-2015|2.0.0",
+            "item": [{{"linkId": "red_flags", "item": [{items}]}}]}}"#
+        )
+    }
+
+    fn refused(items: &str, multi: bool) -> String {
+        to_answers_text(&response(items), &|_| multi).expect_err("refused")
+    }
+
+    /// Regression: two answers to a red flag were read as the last one, and
+    /// the case screened as MET.
+    #[test]
+    fn two_answers_to_a_red_flag_are_refused() {
+        let e = refused(
+            r#"{"linkId": "saddle_anaesthesia", "answer": [{"valueBoolean": true}, {"valueBoolean": false}]}"#,
+            false,
+        );
+        assert!(e.contains("saddle_anaesthesia: 2 answers"), "{e}");
+        let e = refused(
+            r#"{"linkId": "block_count", "answer": [{"valueInteger": 80}, {"valueInteger": 10}]}"#,
+            false,
+        );
+        assert!(e.contains("block_count: 2 answers"), "{e}");
+    }
+
+    /// Regression: a coding beside a value was dropped without a word.
+    #[test]
+    fn a_coding_beside_a_value_is_refused() {
+        let e = refused(
+            r#"{"linkId": "conservative_care_components", "answer": [{"valueCoding": {"code": "medication"}}, {"valueBoolean": true}]}"#,
+            true,
+        );
+        assert!(e.contains("a coded answer beside a value"), "{e}");
+    }
+
+    /// "None of these" or "Unknown" with real options: said by name, not
+    /// "no option 'none'".
+    #[test]
+    fn an_exclusive_option_with_others_is_named() {
+        for (code, word) in [("none", "None of these"), ("unknown", "Unknown")] {
+            let e = refused(
+                &format!(
+                    r#"{{"linkId": "conservative_care_components", "answer": [{{"valueCoding": {{"code": "{code}"}}}}, {{"valueCoding": {{"code": "bracing"}}}}]}}"#
+                ),
+                true,
+            );
+            assert!(e.contains(&format!("\"{word}\" is ticked together")), "{e}");
+        }
+    }
+
+    /// Regression: `answer` as an object (not a list) was dropped with exit 0.
+    #[test]
+    fn an_answer_that_is_not_a_list_is_refused() {
+        let e = refused(
+            r#"{"linkId": "saddle_anaesthesia", "answer": {"valueBoolean": true}}"#,
+            false,
+        );
+        assert!(e.contains("must be a list"), "{e}");
+    }
+
+    /// Regression: questions nested under an answer were dropped.
+    #[test]
+    fn questions_nested_under_an_answer_are_read() {
+        let text = to_answers_text(
+            &response(
+                r#"{"linkId": "history_of_cancer", "answer": [{"valueBoolean": true, "item": [
+                    {"linkId": "cancer_investigated_excluded", "answer": [{"valueBoolean": false}]}]}]}"#,
+            ),
+            &|_| false,
+        )
+        .expect("reads");
+        assert!(
+            text.contains("\"cancer_investigated_excluded\": no"),
+            "{text}"
+        );
+        assert!(text.contains("\"history_of_cancer\": yes"), "{text}");
+    }
+
+    /// Regression: a key given twice in one JSON object was read as the last.
+    #[test]
+    fn a_duplicate_json_key_is_refused() {
+        let qr = response(
+            r#"{"linkId": "saddle_anaesthesia", "answer": [{"valueBoolean": true, "valueBoolean": false}]}"#,
+        );
+        let e = to_answers_text(&qr, &|_| false).expect_err("refused");
+        assert!(e.contains("appears twice"), "{e}");
+        assert!(
+            matches!(read(&qr), Some(Err(_))),
+            "still known as a response"
+        );
+    }
+
+    /// Regression: a response entered in error was screened as any other.
+    #[test]
+    fn a_response_entered_in_error_is_refused() {
+        let qr = response("").replace("\"completed\"", "\"entered-in-error\"");
+        let e = to_answers_text(&qr, &|_| false).expect_err("refused");
+        assert!(e.contains("entered-in-error"), "{e}");
+    }
+
+    /// Regression: data-absent on an item silently discarded its value.
+    #[test]
+    fn a_value_marked_data_absent_is_refused() {
+        let e = refused(
+            r#"{"linkId": "block_count", "answer": [{"valueInteger": 2}], "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/data-absent-reason", "valueCode": "asked-unknown"}]}"#,
+            false,
+        );
+        assert!(e.contains("also marked data-absent"), "{e}");
     }
 }

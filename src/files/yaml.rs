@@ -9,7 +9,8 @@
 
 use serde::de::DeserializeOwned;
 use serde_saphyr::{
-    Budget, DefaultMessageFormatter, DuplicateKeyPolicy, Error, Location, MessageFormatter, Options,
+    Budget, DefaultMessageFormatter, DuplicateKeyPolicy, Error, Location, MergeKeyPolicy,
+    MessageFormatter, Options,
 };
 
 use super::read::MAX_FILE_BYTES;
@@ -38,6 +39,11 @@ fn options() -> Options {
     let mut o = Options::default();
     o.budget = Some(budget());
     o.duplicate_keys = DuplicateKeyPolicy::Error;
+    // YAML 1.2 core: a 1.1 merge key (`<<`) would give one key two values
+    // without a word, and an unknown tag could change what a value means;
+    // both are refused at their place.
+    o.merge_keys = MergeKeyPolicy::Error;
+    o.reject_unsupported_tags = true;
     o
 }
 
@@ -95,6 +101,10 @@ fn diagnostic(e: &Error, file: FileId) -> Diagnostic {
                 breach_words(breach)
             ),
             Some("see \"Resource limits\" in docs/guarantees.md".to_string()),
+        ),
+        Error::MergeKeyNotAllowed { .. } => (
+            "a YAML merge key (`<<`) is not read: write each key out".to_string(),
+            Some("files are read as YAML 1.2, which has no merge keys".into()),
         ),
         Error::DuplicateMappingKey { key, .. } => (
             match key {
@@ -217,5 +227,25 @@ mod tests {
         let y = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         let e = parse::<serde_json::Value>(&y, FileId::MAIN).expect_err("deep");
         assert!(!e.message.is_empty());
+    }
+
+    /// Regression: a YAML 1.1 merge key gave one key two values without a
+    /// word; it is refused at its place.
+    #[test]
+    fn a_merge_key_is_refused_at_its_place() {
+        let y =
+            "base: &b { saddle_anaesthesia: yes }\nanswers:\n  <<: *b\n  saddle_anaesthesia: no\n";
+        let e = parse::<serde_json::Value>(y, FileId::MAIN).expect_err("refused");
+        assert!(e.message.contains("merge key"), "{}", e.message);
+        assert_eq!(e.span.line, 3);
+    }
+
+    /// A tag the reader does not know could change what a value means; it
+    /// is refused rather than ignored.
+    #[test]
+    fn an_unknown_tag_is_refused() {
+        let e = parse::<serde_json::Value>("answers:\n  flag: !maybe yes\n", FileId::MAIN)
+            .expect_err("refused");
+        assert_eq!(e.span.line, 2, "{}", e.message);
     }
 }

@@ -15,6 +15,7 @@ mod golden;
 mod hostile;
 mod properties;
 mod pty;
+mod seams;
 mod tooling;
 mod trust;
 mod walk;

@@ -134,7 +134,8 @@ pub fn variables(rs: &RuleSet, names: &Names) -> Vec<(String, String)> {
         };
         let value = match (&names.ask[qi], q.ask_when) {
             (Some(ask), Some(node)) => {
-                out.push((ask.clone(), expr(rs, names, node)));
+                let e = expr_into(rs, names, node, &mut out);
+                out.push((ask.clone(), e));
                 // Not asked, or not yet known to be asked: no answer, as the
                 // engine drops the answers of questions it does not ask.
                 format!("iif(%{ask}, {raw}, {{}})")
@@ -144,10 +145,8 @@ pub fn variables(rs: &RuleSet, names: &Names) -> Vec<(String, String)> {
         out.push((names.question[qi].clone(), value));
     }
     for &ci in &rs.eval_order {
-        out.push((
-            names.criterion[ci].clone(),
-            expr(rs, names, rs.criteria[ci].root),
-        ));
+        let e = expr_into(rs, names, rs.criteria[ci].root, &mut out);
+        out.push((names.criterion[ci].clone(), e));
     }
     out.push((OUTCOME_VARIABLE.to_string(), outcome(rs, names)));
     out
@@ -157,30 +156,68 @@ pub fn variables(rs: &RuleSet, names: &Names) -> Vec<(String, String)> {
 /// `q`, `ask` or `c` and a digit, so it cannot clash with them.
 pub const OUTCOME_VARIABLE: &str = "outcome";
 
-/// A condition as a FHIRPath expression: `true`, `false` or empty.
+/// The prefix of the variables that hold an `at_least` item with an
+/// `at_least` inside it (the other names start with `q`, `ask`, `c` or are
+/// `outcome`, so it cannot clash).
+const NESTED_PREFIX: &str = "n";
+
+/// A condition as a FHIRPath expression, with any variables it needs
+/// pushed onto `vars` first (they must be declared before the expression).
+///
+/// `at_least` reads each item three times (twice in the count of trues,
+/// once in the count of unknowns), so an item written out in place would
+/// triple at every level of nesting: a 1 KB rule set nested 13 deep wrote
+/// 170 MB. An item that holds an `at_least` of its own is therefore a
+/// variable of its own, read three times by name, and the output grows
+/// linearly with the rule set.
+fn expr_into(rs: &RuleSet, names: &Names, id: NodeId, vars: &mut Vec<(String, String)>) -> String {
+    expr_in(rs, names, id, vars).0
+}
+
+/// A condition as a FHIRPath expression: `true`, `false` or empty (its
+/// nested `at_least` items inline: for tests and shallow rule sets).
+#[cfg(test)]
 pub fn expr(rs: &RuleSet, names: &Names, id: NodeId) -> String {
-    let q = |i: usize| format!("%{}", names.question[i]);
-    let code = |i: usize, o: u16| literal(&rs.questions[i].kind.options()[o as usize].id);
-    let op = |op: CmpOp| match op {
-        CmpOp::Eq => "=",
-        other => other.symbol(),
-    };
+    let mut vars = Vec::new();
+    let e = expr_in(rs, names, id, &mut vars).0;
+    // Resolve the variables back into place, innermost first.
+    vars.iter().rev().fold(e, |e, (name, value)| {
+        e.replace(&format!("%{name}"), &format!("({value})"))
+    })
+}
+
+/// The expression, and whether it holds an `at_least`.
+fn expr_in(
+    rs: &RuleSet,
+    names: &Names,
+    id: NodeId,
+    vars: &mut Vec<(String, String)>,
+) -> (String, bool) {
     match rs.node(id) {
         Node::All(r) | Node::Any(r) => {
             let is_all = matches!(rs.node(id), Node::All(_));
+            let mut nested = false;
             let parts: Vec<String> = rs
                 .children_of(r)
                 .iter()
-                .map(|&k| format!("({})", expr(rs, names, k)))
+                .map(|&k| {
+                    let (e, n) = expr_in(rs, names, k, vars);
+                    nested |= n;
+                    format!("({e})")
+                })
                 .collect();
-            match (parts.is_empty(), is_all) {
+            let e = match (parts.is_empty(), is_all) {
                 (true, true) => "true".into(),
                 (true, false) => "false".into(),
                 (false, true) => parts.join(" and "),
                 (false, false) => parts.join(" or "),
-            }
+            };
+            (e, nested)
         }
-        Node::Not(k) => format!("({}).not()", expr(rs, names, k)),
+        Node::Not(k) => {
+            let (e, nested) = expr_in(rs, names, k, vars);
+            (format!("({e}).not()"), nested)
+        }
         Node::AtLeast {
             n,
             of,
@@ -190,7 +227,12 @@ pub fn expr(rs: &RuleSet, names: &Names, id: NodeId) -> String {
                 .children_of(of)
                 .iter()
                 .map(|&k| {
-                    let e = expr(rs, names, k);
+                    let (mut e, nested) = expr_in(rs, names, k, vars);
+                    if nested {
+                        let name = format!("{NESTED_PREFIX}{}", vars.len());
+                        vars.push((name.clone(), e));
+                        e = format!("%{name}");
+                    }
                     // Skipped (its skip rule is false): counts as false; while
                     // the skip rule is undecided, the item is what it is.
                     match rs.node(k).question().and_then(|qi| names.ask(qi)) {
@@ -200,7 +242,7 @@ pub fn expr(rs: &RuleSet, names: &Names, id: NodeId) -> String {
                 })
                 .collect();
             if items.is_empty() {
-                return if n == 0 { "true" } else { "false" }.into();
+                return (if n == 0 { "true" } else { "false" }.into(), true);
             }
             let trues = items
                 .iter()
@@ -212,10 +254,26 @@ pub fn expr(rs: &RuleSet, names: &Names, id: NodeId) -> String {
                 .map(|e| format!("iif(({e}).empty(), 1, 0)"))
                 .collect::<Vec<_>>()
                 .join(" + ");
-            format!(
-                "iif(({trues}) >= {n}, true, iif(({trues}) + ({unknowns}) >= {n}, {{}}, false))"
+            (
+                format!(
+                    "iif(({trues}) >= {n}, true, iif(({trues}) + ({unknowns}) >= {n}, {{}}, false))"
+                ),
+                true,
             )
         }
+        leaf => (leaf_expr(rs, names, leaf), false),
+    }
+}
+
+/// A leaf condition (one question or criterion) as FHIRPath.
+fn leaf_expr(rs: &RuleSet, names: &Names, node: Node) -> String {
+    let q = |i: usize| format!("%{}", names.question[i]);
+    let code = |i: usize, o: u16| literal(&rs.questions[i].kind.options()[o as usize].id);
+    let op = |op: CmpOp| match op {
+        CmpOp::Eq => "=",
+        other => other.symbol(),
+    };
+    match node {
         Node::Yes(i) => format!("{} = 'yes'", q(i)),
         Node::No(i) => format!("{} = 'no'", q(i)),
         Node::Known(i) => format!("{}.exists()", q(i)),
@@ -235,6 +293,9 @@ pub fn expr(rs: &RuleSet, names: &Names, id: NodeId) -> String {
             number(v)
         ),
         Node::Criterion(c) => format!("%{}", names.criterion[c]),
+        Node::All(_) | Node::Any(_) | Node::Not(_) | Node::AtLeast { .. } => {
+            unreachable!("not a leaf")
+        }
     }
 }
 

@@ -156,3 +156,40 @@ fn code_systems_hold_every_code_used() {
     assert!(codes(2).contains(&"not_met".to_string()));
     assert_eq!(entries[0]["fullUrl"], option_system(&rs));
 }
+
+/// A rule set whose one criterion nests `at_least` `depth` deep.
+fn nested_at_least(depth: usize) -> RuleSet {
+    let mut y = String::from(
+        "id: deep\ntitle: Deep\nversion: \"1\"\nreview: { status: draft, date: 2026-01-01 }\ndisclaimer: d\nsources: [{ id: s, citation: c }]\nsections:\n  - id: a\n    title: A\n    questions:\n",
+    );
+    for i in 0..=depth {
+        y.push_str(&format!(
+            "      - {{ id: q{i}, text: Q{i}?, type: yes_no }}\n"
+        ));
+    }
+    let mut cond = "{ yes: q0 }".to_string();
+    for i in 1..=depth {
+        cond = format!("{{ at_least: {{ n: 1, of: [ {{ yes: q{i} }}, {cond} ] }} }}");
+    }
+    y.push_str(&format!(
+        "criteria:\n  - id: c\n    kind: indication\n    label: C\n    sources: [s]\n    condition: {cond}\n"
+    ));
+    crate::compile::catalog::compile_text("deep.yaml", &y)
+        .expect("compiles")
+        .rules
+}
+
+/// Regression (the export was exponential in `at_least` nesting: each item
+/// written three times, 170 MB at depth 13): the Questionnaire grows
+/// linearly with the nesting.
+#[test]
+fn the_questionnaire_of_nested_at_least_grows_linearly() {
+    let size = |depth| questionnaire(&nested_at_least(depth)).to_string().len();
+    // Depth 16 is near the YAML nesting limit (each level is three); the
+    // exponential export wrote 170 MB at 13.
+    let (d4, d8, d16) = (size(4), size(8), size(16));
+    // Linear: twice the depth adds about twice as much.
+    let (a, b) = (d8 - d4, d16 - d8);
+    assert!(b < 3 * a, "{d4} -> {d8} -> {d16} bytes");
+    assert!(d16 < 100_000, "{d16} bytes at depth 16");
+}

@@ -70,13 +70,22 @@ impl<'r> KeyOrder<'r> {
     }
 
     /// The question a key names: the one seen at this position before, or
-    /// the index's answer (then remembered for this position).
+    /// the index's answer (then remembered for this position). Inlined:
+    /// called for every key of every line, and out of line (once it moved
+    /// to its own module) it cost 3% more instructions on JSON Lines.
+    #[inline]
     pub(super) fn lookup(&mut self, position: usize, key: &str) -> Option<usize> {
         if let Some((qi, id)) = self.expected(position)
             && id == key
         {
             return Some(qi);
         }
+        self.look_up_and_remember(position, key)
+    }
+
+    /// The rare path of [`Self::lookup`]: the index, then remembered.
+    #[inline(never)]
+    fn look_up_and_remember(&mut self, position: usize, key: &str) -> Option<usize> {
         let qi = self.rs.question_idx(key)?;
         let id = self.rs.questions.get(qi)?.id.as_str();
         if self.at.len() <= position {

@@ -72,6 +72,13 @@ impl BlockReader for JsonlRows<'_> {
             if self.resource_type.find(raw).is_some()
                 && let Some(resource) = fhir_response::read(text)
             {
+                let resource = match resource {
+                    Ok(r) => r,
+                    Err(e) => {
+                        rec.bad(None, this, RowError::Response(e))?;
+                        continue;
+                    }
+                };
                 // A Bundle on one line is one case per response it holds.
                 for response in fhir_response::responses(&resource) {
                     match response_answers(self.rs, response) {

@@ -1,0 +1,122 @@
+//! Where two input paths meet, they give one answer: regressions for the
+//! places they parted (FHIR responses read more loosely than answers files,
+//! JSON numbers rounded differently from YAML's, YAML 1.1 merge keys).
+
+use std::process::Output;
+
+use crate::common::{bin, case};
+
+fn run_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = bin()
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("output")
+}
+
+/// The tool's own QuestionnaireResponse for the met case, as JSON.
+fn met_response() -> serde_json::Value {
+    let o = bin()
+        .args(["run", "-a", &case("met.yaml"), "-f", "fhir"])
+        .output()
+        .expect("runs");
+    let bundle: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    bundle["entry"][0]["resource"].clone()
+}
+
+/// The item of `link` in a response, to change.
+fn item<'a>(r: &'a mut serde_json::Value, link: &str) -> &'a mut serde_json::Value {
+    fn find<'a>(v: &'a mut serde_json::Value, link: &str) -> Option<&'a mut serde_json::Value> {
+        let items = v.get_mut("item")?.as_array_mut()?;
+        for it in items {
+            if it["linkId"] == link {
+                return Some(it);
+            }
+            if let Some(found) = find(it, link) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    find(r, link).expect("item")
+}
+
+/// Regression: a response answering a red flag twice (yes, then no)
+/// screened as MET with exit 0, the last answer silently winning.
+#[test]
+fn a_fhir_response_with_two_answers_to_a_red_flag_is_refused() {
+    let mut r = met_response();
+    item(&mut r, "saddle_anaesthesia")["answer"] = serde_json::json!([
+        {"valueCoding": {"code": "yes"}},
+        {"valueCoding": {"code": "no"}}
+    ]);
+    let o = run_stdin(&["run", "--answers", "-"], &r.to_string());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("saddle_anaesthesia: 2 answers to a question that takes one"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("MET"));
+    // batch says the same of the same response, as a bad row.
+    let o = run_stdin(&["batch", "-", "--format", "jsonl"], &r.to_string());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("2 answers to a question that takes one"),
+        "{out}"
+    );
+}
+
+/// Regression: JSON numbers were not correctly rounded, so an ODI of
+/// 29.999999999999998 met ">= 30" in JSON Lines and FHIR and not in YAML
+/// or CSV; and 100.00000000000001 passed as a percentage in JSON Lines
+/// only.
+#[test]
+fn json_numbers_compare_as_yaml_numbers_do() {
+    let yaml = "rule_set: insite-sifi-2016\nanswers:\n  odi_percent: 29.999999999999998\n";
+    let o = run_stdin(&["run", "--answers", "-", "-f", "json"], yaml);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let odi = |v: &serde_json::Value| {
+        v["criteria"]
+            .as_array()
+            .expect("criteria")
+            .iter()
+            .find(|c| c["id"] == "disability_odi_30")
+            .map(|c| c["holds"].clone())
+            .expect("criterion")
+    };
+    assert_eq!(odi(&v), serde_json::json!(false), "YAML");
+    let line = r#"{"case_id": "a", "odi_percent": 29.999999999999998}"#;
+    let o = run_stdin(
+        &["batch", "-", "-r", "insite-sifi-2016", "-f", "jsonl"],
+        line,
+    );
+    let row: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json line");
+    assert_eq!(row["criteria"]["disability_odi_30"], false, "JSON Lines");
+    let over = r#"{"case_id": "b", "first_block_relief_percent": 100.00000000000001}"#;
+    let o = run_stdin(&["batch", "-", "-f", "jsonl"], over);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("outside the range"), "{out}");
+}
+
+/// Regression: a YAML 1.1 merge key gave `saddle_anaesthesia` two values
+/// without a word; now it is refused at its line.
+#[test]
+fn a_merge_key_in_an_answers_file_is_refused() {
+    let yaml = "rule_set: nass-2015\nanswers:\n  <<: { saddle_anaesthesia: \"no\" }\n  saddle_anaesthesia: yes\n";
+    let o = run_stdin(&["run", "--answers", "-"], yaml);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("merge key"), "{err}");
+}
