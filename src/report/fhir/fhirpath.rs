@@ -33,12 +33,24 @@ pub struct Names {
     criterion: Vec<String>,
 }
 
+/// A variable's name: the prefix and index (which make it unique) and the
+/// id in camel case, `q3SaddleAnaesthesia`. Letters and digits only, at most
+/// 64: an R4 `id` (an Expression's `name` is one: no `_`) and a FHIRPath
+/// identifier (no `-` or `.`) at once.
 fn variable_name(prefix: &str, index: usize, id: &str) -> String {
-    let mut name = format!("{prefix}{index}_");
-    name.extend(
-        id.chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }),
-    );
+    let mut name = format!("{prefix}{index}");
+    // An id that starts with a digit would run into the index (`q1` +
+    // `0x` against `q10` + `x`): a letter keeps them apart.
+    if id.starts_with(|c: char| c.is_ascii_digit()) {
+        name.push('N');
+    }
+    for word in id.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            name.push(first.to_ascii_uppercase());
+            name.extend(chars);
+        }
+    }
     name.truncate(64);
     name
 }
@@ -398,7 +410,11 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), all.len());
         for n in all {
-            assert!(n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            // An R4 id ([A-Za-z0-9-.]{1,64}) and a FHIRPath identifier.
+            assert!(
+                n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{n}"
+            );
             assert!(n.starts_with(|c: char| c.is_ascii_alphabetic()));
         }
     }
@@ -419,5 +435,16 @@ mod tests {
         assert!(e.contains(">= 3, true"), "{e}");
         // The thigh thrust test is skipped in pregnancy: false, not unknown.
         assert!(e.contains("= false, false, %q"), "{e}");
+        assert!(e.contains("%q"), "{e}");
+    }
+
+    #[test]
+    fn names_stay_apart_when_an_id_starts_with_a_digit() {
+        assert_eq!(
+            variable_name("q", 3, "saddle_anaesthesia"),
+            "q3SaddleAnaesthesia"
+        );
+        assert_ne!(variable_name("q", 1, "0abc"), variable_name("q", 10, "abc"));
+        assert_ne!(variable_name("q", 1, "0Abc"), variable_name("q", 10, "abc"));
     }
 }
