@@ -95,6 +95,11 @@ impl AnswersFile {
         &self.doc.rule_set.value
     }
 
+    /// The file's name, as messages give it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The answers, checked against `rs`.
     pub fn bind(&self, rs: &RuleSet, mode: Match) -> Result<Vec<Answer>, AppError> {
         if let Some(json) = &self.response {

@@ -60,6 +60,10 @@ pub struct Evaluation {
     /// Whether each criterion holds, by criterion index.
     pub holds: Vec<Tri>,
     pub outcome: Outcome,
+    /// Answers that were given but not used, because skip logic does not
+    /// ask their question (or cannot yet say that it does): every summary
+    /// reports them, so no recorded answer vanishes without a word.
+    pub dropped: Vec<(QuestionIdx, Answer)>,
 }
 
 impl Evaluation {
@@ -85,12 +89,21 @@ impl RuleSet {
         answers.resize(self.questions.len(), Answer::Unanswered);
         let mut asked = vec![true; self.questions.len()];
         let mut holds = vec![Tri::Unknown; self.criteria.len()];
+        let given = answers.clone();
         let outcome = self.evaluate_into(&mut answers, &mut asked, &mut holds);
+        let dropped = given
+            .into_iter()
+            .zip(&answers)
+            .enumerate()
+            .filter(|(_, (g, now))| *g != Answer::Unanswered && **now == Answer::Unanswered)
+            .map(|(qi, (g, _))| (qi, g))
+            .collect();
         Evaluation {
             answers,
             asked,
             holds,
             outcome,
+            dropped,
         }
     }
 

@@ -21,7 +21,15 @@ struct Json<'a> {
     criteria: Vec<CriterionJson<'a>>,
     unanswered: Vec<&'a str>,
     not_assessed: Vec<&'a str>,
+    /// Answers given to questions skip logic does not ask: not used.
+    recorded_not_asked: Vec<RecordedJson<'a>>,
     disclaimer: &'a str,
+}
+
+#[derive(Serialize)]
+struct RecordedJson<'a> {
+    question: &'a str,
+    answer: &'a str,
 }
 
 #[derive(Serialize)]
@@ -117,6 +125,14 @@ pub fn value(s: &Summary) -> Value {
             .collect(),
         unanswered: s.unanswered.iter().map(|a| a.question.as_str()).collect(),
         not_assessed: s.not_assessed.iter().map(|a| a.question.as_str()).collect(),
+        recorded_not_asked: s
+            .recorded_not_asked
+            .iter()
+            .map(|a| RecordedJson {
+                question: &a.question,
+                answer: &a.answer,
+            })
+            .collect(),
         disclaimer: &s.disclaimer,
     };
     let mut v = serde_json::to_value(&json).unwrap_or(Value::Null);

@@ -116,6 +116,12 @@ pub fn render(s: &Summary) -> String {
             let _ = writeln!(out, "- `{id}`: {} ({why})", escape(text));
         }
     }
+    if !s.recorded_not_asked.is_empty() {
+        let _ = writeln!(out, "\n## Recorded but not asked here, so not used\n");
+        for a in &s.recorded_not_asked {
+            let _ = writeln!(out, "- {}", escape(&a.words));
+        }
+    }
     record(&mut out, s);
     sections(&mut out, s);
     if !s.references.is_empty() {

@@ -113,6 +113,9 @@ pub struct Summary {
     pub unanswered: Vec<AnswerLine>,
     /// Asked questions answered "unknown".
     pub not_assessed: Vec<AnswerLine>,
+    /// Answers given to questions skip logic does not ask here: not used,
+    /// and said so (`words` holds the answer and the skip rule in words).
+    pub recorded_not_asked: Vec<AnswerLine>,
     pub disclaimer: String,
     pub sections: Sections,
     /// The sources the criteria cite, numbered.
@@ -300,6 +303,7 @@ impl Summary {
             criteria,
             unanswered: pick(ev.unanswered()),
             not_assessed: pick(ev.not_assessed()),
+            recorded_not_asked: recorded_not_asked(rs, ev),
             disclaimer: format!("{NOT_ADVICE} {}", rs.meta.disclaimer.trim()),
             sections,
             references,
@@ -307,6 +311,29 @@ impl Summary {
             without_red_flags: None,
         }
     }
+}
+
+/// The answers skip logic did not use, each with the rule that skipped it.
+fn recorded_not_asked(rs: &RuleSet, ev: &Evaluation) -> Vec<AnswerLine> {
+    ev.dropped
+        .iter()
+        .map(|&(qi, a)| {
+            let q = &rs.questions[qi];
+            let rule = q.ask_when.map_or_else(String::new, |n| {
+                format!(
+                    " (asked only when {})",
+                    crate::analysis::describe::words(rs, n)
+                )
+            });
+            AnswerLine {
+                question: q.id.clone(),
+                text: q.text.clone(),
+                short: q.short.clone(),
+                answer: a.to_yaml(q).unwrap_or_default(),
+                words: format!("{} = {}{rule}", q.short, a.describe(q)),
+            }
+        })
+        .collect()
 }
 
 /// The status word of a criterion, by kind: a red flag is present or absent,

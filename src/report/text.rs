@@ -282,6 +282,13 @@ pub fn render(s: &Summary, style: Style) -> String {
             wrap(&mut out, &line, width, "  - ", 4);
         }
     }
+    if !s.recorded_not_asked.is_empty() {
+        out.push('\n');
+        let _ = writeln!(out, "Recorded but not asked here, so not used:");
+        for a in &s.recorded_not_asked {
+            wrap(&mut out, &inert_line(&a.words), width, "  - ", 4);
+        }
+    }
     if !s.references.is_empty() {
         out.push('\n');
         let _ = writeln!(out, "References:");

@@ -120,3 +120,34 @@ fn a_merge_key_in_an_answers_file_is_refused() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("merge key"), "{err}");
 }
+
+/// Regression: a thigh thrust recorded positive for a pregnant patient was
+/// dropped by skip logic without a word. It is reported on standard error
+/// and in every format.
+#[test]
+fn an_answer_skip_logic_does_not_use_is_reported() {
+    let yaml =
+        "rule_set: nass-2015\nanswers:\n  thrust_contraindicated: yes\n  thigh_thrust_test: yes\n";
+    for (format, want) in [
+        ("text", "Recorded but not asked here, so not used:"),
+        ("markdown", "## Recorded but not asked here, so not used"),
+        ("html", "<h2>Recorded but not asked here, so not used</h2>"),
+        (
+            "json",
+            "\"recorded_not_asked\":[{\"question\":\"thigh_thrust_test\",\"answer\":\"yes\"}]",
+        ),
+    ] {
+        let o = run_stdin(&["run", "--answers", "-", "-f", format], yaml);
+        let out = String::from_utf8_lossy(&o.stdout).replace(['\n', ' '], "");
+        let want = want.replace(['\n', ' '], "");
+        assert!(out.contains(&want), "{format}: {out}");
+        if format != "json" {
+            assert!(out.contains("Thighthrusttest=yes"), "{format}: {out}");
+        }
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("thigh_thrust_test = yes is recorded but not asked here"),
+            "{err}"
+        );
+    }
+}

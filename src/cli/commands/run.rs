@@ -10,7 +10,7 @@ use crate::cli::screening::AnswersFile;
 use crate::cli::usage::UsageError;
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
-use crate::diagnostics::suggest;
+use crate::diagnostics::{inert, suggest};
 use crate::engine::{Answer, RuleSet, parse_text};
 use crate::files::answers::Match;
 
@@ -57,6 +57,26 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
         (apply_sets(rs, given, &req.set)?, Some(before))
     };
     let ev = rs.evaluate(&answers);
+    // An answer skip logic did not use is said on standard error too, where
+    // a script or a clinician reading JSON still sees it.
+    for (qi, a) in &ev.dropped {
+        let q = &rs.questions[*qi];
+        let value = a.to_yaml(q).unwrap_or_default();
+        let by_set = req
+            .set
+            .iter()
+            .any(|s| s.split_once('=').is_some_and(|(id, _)| id.trim() == q.id));
+        let from = if by_set {
+            "--set".to_string()
+        } else {
+            inert(file.name()).into_owned()
+        };
+        output::eprintln(&format!(
+            "{from}: note: {} = {} is recorded but not asked here, so it is not used",
+            q.id,
+            inert(&value)
+        ));
+    }
     output::stdout(&screening::render(rs, &ev, req, before.as_ref()))?;
     Ok(Exit::Success)
 }
