@@ -58,6 +58,10 @@ pub struct Report {
     pub cases: Vec<CaseResult>,
     /// Criteria (id) and the values no case gave them.
     pub coverage_gaps: Vec<(String, Vec<Tri>)>,
+    /// Answers to questions the rule set has retired: kept, not used, and
+    /// said (as answers files are treated), so an old teaching case still
+    /// runs when a profile retires a question.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -157,9 +161,24 @@ pub fn run(rs: &RuleSet, doc: &VignetteDoc, text: &str) -> Result<Report, Vec<Di
             (!missing.is_empty()).then(|| (c.id.clone(), missing))
         })
         .collect();
+    let notes = doc
+        .cases
+        .iter()
+        .flat_map(|c| {
+            c.answers.0.iter().filter_map(move |(key, _)| {
+                rs.retired(&key.value).map(|why| {
+                    format!(
+                        "case {}: '{}' is no longer asked by {} {}, so its answer is not used: {why}",
+                        c.id.value, key.value, rs.meta.id, rs.meta.version
+                    )
+                })
+            })
+        })
+        .collect();
     Ok(Report {
         cases,
         coverage_gaps,
+        notes,
     })
 }
 
@@ -315,6 +334,9 @@ fn own_answers(
     let mut out = Vec::new();
     let mut ok = true;
     for (key, value) in &doc.cases[i].answers.0 {
+        if rs.retired(&key.value).is_some() {
+            continue; // said in the report's notes
+        }
         let Some(qi) = rs.question_idx(&key.value) else {
             let help = suggest::help(&key.value, rs.questions.iter().map(|q| q.id.as_str()));
             errors.push(

@@ -151,3 +151,28 @@ fn an_answer_skip_logic_does_not_use_is_reported() {
         );
     }
 }
+
+/// Regression: a vignette answering a question its rule set has retired was
+/// refused ("no question"), though answers files accept it with a note; an
+/// old teaching case broke when a profile retired a question.
+#[test]
+fn a_vignette_may_answer_a_retired_question() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let file = d.path().join("old.vignettes.yaml");
+    std::fs::write(
+        &file,
+        "rule_set: nass-2015\ncases:\n  - id: old-case\n    answers: { fortin_finger_test: yes, saddle_anaesthesia: yes }\n    expect: { outcome: red_flag }\n",
+    )
+    .expect("write");
+    let o = bin()
+        .args(["test", "nass-2015", "--vignettes"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("case old-case: 'fortin_finger_test' is no longer asked by nass-2015"),
+        "{err}"
+    );
+}

@@ -9,7 +9,7 @@ use crate::cli::output;
 use crate::cli::request::{ColorWhen, TestRequest};
 use crate::cli::usage::UsageError;
 use crate::compile::catalog::{self, BUNDLED, VIGNETTES};
-use crate::diagnostics::{Diagnostics, FileId};
+use crate::diagnostics::{Diagnostics, FileId, inert};
 use crate::files::vignettes::VignetteDoc;
 use crate::files::{read_text, yaml};
 use crate::report;
@@ -33,6 +33,9 @@ pub fn run(args: &TestRequest) -> Result<Exit, AppError> {
         let invalid = |d| AppError::Invalid(Diagnostics::with_text(&name, &text, d));
         let doc: VignetteDoc = yaml::parse(&text, FileId::MAIN).map_err(|d| invalid(vec![d]))?;
         let result = vignettes::run(&loaded.rules, &doc, &text).map_err(invalid)?;
+        for note in &result.notes {
+            output::eprintln(&format!("{}: note: {}", inert(&name), inert(note)));
+        }
         report::vignettes::render(&mut out, &loaded.rules.meta.id, &name, &result, style);
         passed += result.passed();
         failed += result.failed();
