@@ -95,6 +95,10 @@ pub fn run(rs: &RuleSet, doc: &VignetteDoc, text: &str) -> Result<Report, Vec<Di
         ));
         return Err(errors);
     }
+    check_case_ids(doc, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let mut first: HashMap<&str, Span> = HashMap::new();
     for c in &doc.cases {
         let span = Span::of(FileId::MAIN, &c.id);
@@ -182,6 +186,25 @@ pub fn run(rs: &RuleSet, doc: &VignetteDoc, text: &str) -> Result<Report, Vec<Di
     })
 }
 
+/// Every case id must be an id (at most 64 letters, digits, `_`, `-` or
+/// `.`), as the schema says: it is shown in tables, and a table cell of a
+/// megabyte took comfy-table quadratic time to wrap (27 s for 1 MB).
+fn check_case_ids(doc: &VignetteDoc, errors: &mut Vec<Diagnostic>) {
+    for c in &doc.cases {
+        if !crate::compile::valid_id(&c.id.value) {
+            let shown: String = c.id.value.chars().take(40).collect();
+            errors.push(Diagnostic::error(
+                Span::of(FileId::MAIN, &c.id),
+                format!(
+                    "case id '{}{}' is not valid: use letters, digits, '_', '-' or '.', starting with a letter or digit (at most 64)",
+                    shown.escape_debug(),
+                    if shown.len() < c.id.value.len() { "..." } else { "" }
+                ),
+            ));
+        }
+    }
+}
+
 /// Every case's id and resolved answers (through `extends`), for screening
 /// the cases against other rule sets (`compare --vignettes`).
 pub fn case_answers(
@@ -190,6 +213,10 @@ pub fn case_answers(
     text: &str,
 ) -> Result<Vec<(String, Vec<Answer>)>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
+    check_case_ids(doc, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let answers = resolve_answers(rs, doc, text, &mut errors);
     if !errors.is_empty() {
         errors.sort_by_key(|d| d.span);

@@ -17,6 +17,8 @@ pub mod catalog;
 mod conditions;
 mod criteria;
 mod meta;
+
+pub use meta::valid_id;
 mod questions;
 mod sections;
 mod text;

@@ -176,3 +176,29 @@ fn a_vignette_may_answer_a_retired_question() {
         "{err}"
     );
 }
+
+/// Regression: `test --vignettes` and `compare --vignettes` took time
+/// quadratic in a case id's length (a table cell of 1 MB took 27 s to
+/// wrap). A case id is an id, as the schema says; a longer one is refused
+/// at its place, before anything is drawn.
+#[test]
+fn a_case_id_that_is_not_an_id_is_refused() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let file = d.path().join("long.vignettes.yaml");
+    let id = "a".repeat(400_000);
+    std::fs::write(
+        &file,
+        format!("rule_set: nass-2015\ncases:\n  - id: {id}\n    answers: {{ saddle_anaesthesia: yes }}\n    expect: {{ outcome: red_flag }}\n"),
+    )
+    .expect("write");
+    for args in [
+        vec!["test", "nass-2015", "--vignettes"],
+        vec!["compare", "--vignettes"],
+    ] {
+        let o = bin().args(&args).arg(&file).output().expect("runs");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("case id 'aaaa"), "{err}");
+        assert!(err.len() < 5_000, "the id is not echoed whole");
+    }
+}
