@@ -44,7 +44,8 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn markdown_files() -> Vec<PathBuf> {
+/// README.md and every page in docs/, each with its name and text.
+fn markdown_files() -> Vec<(String, String)> {
     let mut files = vec![root().join("README.md")];
     let mut docs: Vec<PathBuf> = std::fs::read_dir(root().join("docs"))
         .expect("docs/")
@@ -54,6 +55,17 @@ fn markdown_files() -> Vec<PathBuf> {
     docs.sort();
     files.extend(docs);
     files
+        .into_iter()
+        .map(|f| {
+            let name = f
+                .strip_prefix(root())
+                .expect("under root")
+                .display()
+                .to_string();
+            let text = std::fs::read_to_string(&f).expect("read");
+            (name, text)
+        })
+        .collect()
 }
 
 /// What a documented command must do.
@@ -248,13 +260,7 @@ fn every_documented_command_runs() {
     );
     let mut failures = Vec::new();
     let mut ran = 0;
-    for file in markdown_files() {
-        let name = file
-            .strip_prefix(root())
-            .expect("under root")
-            .display()
-            .to_string();
-        let text = std::fs::read_to_string(&file).expect("read");
+    for (name, text) in markdown_files() {
         for shown in commands(&name, &text) {
             let Some((command, expect)) = as_run(&shown, &examples) else {
                 match RUN_ELSEWHERE.iter().find(|(c, _)| *c == shown.command) {
@@ -333,13 +339,7 @@ fn cells(row: &str) -> usize {
 fn every_markdown_table_is_well_formed() {
     let mut problems = Vec::new();
     let mut tables = 0;
-    for file in markdown_files() {
-        let name = file
-            .strip_prefix(root())
-            .expect("under root")
-            .display()
-            .to_string();
-        let text = std::fs::read_to_string(&file).expect("read");
+    for (name, text) in markdown_files() {
         let mut in_code = false;
         let mut table: Vec<(usize, &str)> = Vec::new();
         let lines: Vec<&str> = text.lines().chain(std::iter::once("")).collect();
