@@ -98,6 +98,11 @@ pub enum AppError {
     /// words of its reader.
     #[error("{}: {message}", inert(.name))]
     Response { name: String, message: String },
+    /// The save path holds a file this walk did not write.
+    #[error(
+        "{path} was created or replaced by another program since this walk last saved it, so it is not overwritten"
+    )]
+    NotOurs { path: String },
     /// A walk whose last answer could not be saved; `kept` says what the
     /// file still holds.
     #[error(

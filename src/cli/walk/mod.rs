@@ -16,6 +16,7 @@
 
 mod keys;
 mod prompts;
+mod save;
 pub mod terminal;
 
 use std::io;

@@ -12,13 +12,12 @@ use dialoguer::Select;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 
 use super::keys::{self, Choice};
+use super::save::SaveTarget;
 use super::{Ask, PromptError, Prompter, Reply, ReviewChoice, ReviewRow, Walk, WalkError};
-use crate::cli::atomic::AtomicFile;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::request::RunRequest;
-use crate::cli::{clock, interrupt, output, screening};
+use crate::cli::{interrupt, output, screening};
 use crate::engine::{Answer, QuestionKind, RuleSet};
-use crate::files::answers;
 use crate::report;
 
 fn interrupted_message(saved_to: Option<&Path>) -> String {
@@ -30,13 +29,6 @@ fn interrupted_message(saved_to: Option<&Path>) -> String {
         ),
         None => "nothing was saved (pass --save FILE to keep answers)".into(),
     }
-}
-
-/// Saves answers atomically; an interrupt waits until the rename is done,
-/// and one during the write leaves the previous save in place.
-fn save(path: &Path, rules: &RuleSet, answers: &[Answer]) -> Result<(), AppError> {
-    let now = clock::now_utc();
-    AtomicFile::write_all_to(path, &answers::to_file_text(rules, answers, Some(&now)))
 }
 
 /// Runs the walk on the terminal and prints the summary.
@@ -62,19 +54,28 @@ pub fn run(
         _ => None,
     };
     let save_path = args.save.clone().or_else(|| args.resume.clone());
-    if let Some(p) = &save_path {
+    // The file at the path may be replaced when it is the one resumed, or
+    // when --force says so; any other file there is never replaced.
+    let mut target = save_path.as_deref().map(|p| {
+        let resuming = args
+            .resume
+            .as_deref()
+            .is_some_and(|r| same_file::is_same_file(r, p).unwrap_or(false));
+        SaveTarget::new(p, resuming || args.force)
+    });
+    if let Some(t) = &mut target {
         // Fail before the first question, not after the tenth answer.
         let initial = resumed
             .clone()
             .unwrap_or_else(|| vec![Answer::Unanswered; rules.questions.len()]);
-        save(p, rules, &initial)?;
-        interrupt::set_message(interrupted_message(Some(p)));
+        t.save(rules, &initial)?;
+        interrupt::set_message(interrupted_message(Some(t.path())));
     }
     let color = output::use_color(args.color, true);
     let mut prompter = TermPrompter::new(color);
     let mut walk = Walk::new(rules, resumed, args.teach);
-    let result = walk.run(&mut prompter, &mut |answers: &[Answer]| match &save_path {
-        Some(p) => save(p, rules, answers),
+    let result = walk.run(&mut prompter, &mut |answers: &[Answer]| match &mut target {
+        Some(t) => t.save(rules, answers),
         None => Ok(()),
     });
     let end = match result {
@@ -87,13 +88,15 @@ pub fn run(
             let ev = rules.evaluate(walk.answers());
             output::eprintln("");
             output::stdout(&screening::render(rules, &ev, args, None))?;
-            let kept = save_path.as_deref().map_or(String::new(), |p| {
-                format!(
+            let kept = match (&e, save_path.as_deref()) {
+                // Another program's file: it holds none of these answers.
+                (AppError::NotOurs { .. }, _) | (_, None) => String::new(),
+                (_, Some(p)) => format!(
                     "; {} still holds the answers up to the one before (continue with --resume {})",
                     p.display(),
                     p.display()
-                )
-            });
+                ),
+            };
             return Err(AppError::SaveFailed {
                 error: Box::new(e),
                 kept,
