@@ -191,18 +191,23 @@ fn spelling<'t>(value: &Spanned<RawValue>, text: &'t str) -> Option<&'t str> {
 /// longer asks: the answer is kept in the file but not used, and the user
 /// is told so rather than left to find out.
 pub fn retired_notes(rs: &RuleSet, doc: &AnswersDoc) -> Vec<String> {
-    doc.answers
-        .0
-        .iter()
-        .filter_map(|(key, _)| {
-            rs.retired(&key.value).map(|why| {
-                format!(
-                    "note: '{}' is no longer asked by {} {}, so its answer is not used: {}",
-                    key.value, rs.meta.id, rs.meta.version, why
-                )
-            })
-        })
+    retired(rs, &doc.answers)
+        .map(|said| format!("note: {said}"))
         .collect()
+}
+
+/// For each answer in `entries` to a question `rs` has retired: "'id' is
+/// no longer asked by RULES VERSION, so its answer is not used: why" (the
+/// words answers files and vignettes share).
+pub fn retired<'a>(rs: &'a RuleSet, entries: &'a Entries) -> impl Iterator<Item = String> + 'a {
+    entries.0.iter().filter_map(move |(key, _)| {
+        rs.retired(&key.value).map(|why| {
+            format!(
+                "'{}' is no longer asked by {} {}, so its answer is not used: {why}",
+                key.value, rs.meta.id, rs.meta.version
+            )
+        })
+    })
 }
 
 /// Checks an answers file (`doc`, parsed from `text`) against a rule set,

@@ -169,14 +169,8 @@ pub fn run(rs: &RuleSet, doc: &VignetteDoc, text: &str) -> Result<Report, Vec<Di
         .cases
         .iter()
         .flat_map(|c| {
-            c.answers.0.iter().filter_map(move |(key, _)| {
-                rs.retired(&key.value).map(|why| {
-                    format!(
-                        "case {}: '{}' is no longer asked by {} {}, so its answer is not used: {why}",
-                        c.id.value, key.value, rs.meta.id, rs.meta.version
-                    )
-                })
-            })
+            crate::files::answers::retired(rs, &c.answers)
+                .map(move |said| format!("case {}: {said}", c.id.value))
         })
         .collect();
     Ok(Report {

@@ -50,11 +50,12 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
         return walk::terminal::run(rs, req, resumed);
     };
     let given = file.bind(rs, Match::Strict)?;
-    let (answers, before) = if req.set.is_empty() {
-        (given, None)
+    let (answers, set_by_hand, before) = if req.set.is_empty() {
+        (given, Vec::new(), None)
     } else {
         let before = rs.evaluate(&given);
-        (apply_sets(rs, given, &req.set)?, Some(before))
+        let (answers, set) = apply_sets(rs, given, &req.set)?;
+        (answers, set, Some(before))
     };
     let ev = rs.evaluate(&answers);
     // An answer skip logic did not use is said on standard error too, where
@@ -62,11 +63,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     for (qi, a) in &ev.dropped {
         let q = &rs.questions[*qi];
         let value = a.to_yaml(q).unwrap_or_default();
-        let by_set = req
-            .set
-            .iter()
-            .any(|s| s.split_once('=').is_some_and(|(id, _)| id.trim() == q.id));
-        let from = if by_set {
+        let from = if set_by_hand.contains(qi) {
             "--set".to_string()
         } else {
             inert(file.name()).into_owned()
@@ -123,12 +120,14 @@ fn check_save_target(save: &Path, req: &RunRequest, reading: &[PathBuf]) -> Resu
     atomic::refuse_if_reading(save, &labelled)
 }
 
-/// Applies `--set question=value` changes, checking each like an answer.
+/// Applies `--set question=value` changes, checking each like an answer;
+/// also gives the questions they set.
 fn apply_sets(
     rs: &RuleSet,
     mut answers: Vec<Answer>,
     sets: &[String],
-) -> Result<Vec<Answer>, AppError> {
+) -> Result<(Vec<Answer>, Vec<usize>), AppError> {
+    let mut set_questions = Vec::with_capacity(sets.len());
     for set in sets {
         let Some((id, value)) = set.split_once('=') else {
             return Err(UsageError::SetSyntax { set: set.clone() }.into());
@@ -149,6 +148,7 @@ fn apply_sets(
                 set: set.clone(),
                 error,
             })?;
+        set_questions.push(qi);
     }
-    Ok(answers)
+    Ok((answers, set_questions))
 }
