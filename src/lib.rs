@@ -32,6 +32,10 @@ mod rows;
 
 use std::process::ExitCode;
 
+pub use analysis::number_range::NumberRange;
+pub use analysis::what_would_change::{
+    Change, Settle, Trial, Verdict, WhatWouldChange, what_would_change,
+};
 use engine::{Answer, NodeId, RuleSet};
 use files::answers::{AnswersDoc, Match};
 

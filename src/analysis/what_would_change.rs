@@ -54,9 +54,10 @@ pub struct Change {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Every possible answer gives a decided (not incomplete) outcome.
+    /// Every possible answer gives a final outcome: one that no other open
+    /// answer could change ([`RuleSet::outcome_is_final`]).
     Settles,
-    /// Some answer leaves the outcome incomplete.
+    /// Some answer leaves the outcome open to the other unknowns.
     DoesNotSettle,
     /// Not every combination of options was tried; nothing is claimed.
     NotExhaustive,
@@ -80,20 +81,27 @@ pub struct WhatWouldChange {
 
 /// Every single-answer change to an asked question that changes the outcome,
 /// and for each unknown, what assessing it would give.
+///
+/// Each trial is the evaluation `--set` would make: the recorded answers
+/// (not the answers left after skip logic) with one changed, so a change
+/// that makes a question asked again finds its recorded answer.
 pub fn what_would_change(rs: &RuleSet, ev: &Evaluation) -> WhatWouldChange {
     let mut out = WhatWouldChange::default();
-    let mut trial = ev.answers.clone();
+    let mut trial = ev.recorded.clone();
     for q in 0..rs.questions.len() {
         if !ev.asked[q] {
             continue;
         }
         let (classes, exhaustive) = answer_classes(rs, q, ev.answers[q]);
         let mut results: Vec<(Trial, Outcome)> = Vec::with_capacity(classes.len());
+        let mut all_final = true;
         for (class, answer) in classes {
             trial[q] = answer;
-            results.push((class, rs.evaluate(&trial).outcome));
+            let tried = rs.evaluate(&trial);
+            all_final &= rs.outcome_is_final(&tried);
+            results.push((class, tried.outcome));
         }
-        trial[q] = ev.answers[q];
+        trial[q] = ev.recorded[q];
         let merged = merge_ranges(results);
         if ev.answers[q].is_known() {
             out.changes
@@ -107,7 +115,7 @@ pub fn what_would_change(rs: &RuleSet, ev: &Evaluation) -> WhatWouldChange {
         } else if merged.iter().any(|(_, o)| *o != ev.outcome) {
             let verdict = if !exhaustive {
                 Verdict::NotExhaustive
-            } else if merged.iter().all(|(_, o)| *o != Outcome::Incomplete) {
+            } else if all_final {
                 Verdict::Settles
             } else {
                 Verdict::DoesNotSettle

@@ -2,7 +2,7 @@
 //! with its value and the answer behind it.
 
 use crate::analysis::describe;
-use crate::engine::{Evaluation, Node, NodeId, QuestionIdx, RuleSet, Tri};
+use crate::engine::{Evaluation, Item, Node, NodeId, QuestionIdx, RuleSet, Tri};
 
 /// One line of a trace: a part of the condition, how deep it sits, and its
 /// value.
@@ -36,7 +36,7 @@ pub fn why(rs: &RuleSet, ev: &Evaluation, ci: usize) -> Vec<TraceLine> {
 }
 
 fn trace(rs: &RuleSet, ev: &Evaluation, id: NodeId, depth: usize, out: &mut Vec<TraceLine>) {
-    let value = rs.eval(id, &ev.answers, &ev.holds);
+    let value = rs.value_in(id, ev);
     // Under `skipped: not_met`, a skipped item counts as false.
     let skips = matches!(
         rs.node(id),
@@ -46,14 +46,14 @@ fn trace(rs: &RuleSet, ev: &Evaluation, id: NodeId, depth: usize, out: &mut Vec<
         }
     );
     let item = |k: NodeId| {
-        if skips && rs.skipped(k, &ev.answers) {
-            Tri::False
+        if skips {
+            rs.item_in(k, ev)
         } else {
-            rs.eval(k, &ev.answers, &ev.holds)
+            Item::Value(rs.value_in(k, ev))
         }
     };
     let counts = |children: &[NodeId]| {
-        let vals: Vec<Tri> = children.iter().map(|&k| item(k)).collect();
+        let vals: Vec<Tri> = children.iter().map(|&k| item(k).value()).collect();
         let n = |t: Tri| vals.iter().filter(|v| **v == t).count();
         format!(
             "{} true, {} unknown, {} false",
@@ -80,18 +80,31 @@ fn trace(rs: &RuleSet, ev: &Evaluation, id: NodeId, depth: usize, out: &mut Vec<
                 counts(children)
             ));
             for &k in children {
-                if skips && rs.skipped(k, &ev.answers) {
-                    out.push(TraceLine {
-                        depth: depth + 1,
-                        text: format!(
-                            "{} (not asked: skipped, counts as not met)",
-                            describe::condition(rs, k)
-                        ),
-                        value: Tri::False,
-                    });
-                } else {
-                    trace(rs, ev, k, depth + 1, out);
-                }
+                let text = match item(k) {
+                    Item::Skipped => "not asked: skipped, counts as not met".to_string(),
+                    Item::Pending { answer, value } => {
+                        let recorded = rs
+                            .node(k)
+                            .question()
+                            .map(|q| answer.short(&rs.questions[q]))
+                            .unwrap_or_default();
+                        let either = if value == Tri::False {
+                            "not met whether or not it is asked"
+                        } else {
+                            "counts only if it is asked"
+                        };
+                        format!("recorded {recorded}, may not be asked: {either}")
+                    }
+                    Item::Value(_) => {
+                        trace(rs, ev, k, depth + 1, out);
+                        continue;
+                    }
+                };
+                out.push(TraceLine {
+                    depth: depth + 1,
+                    text: format!("{} ({text})", describe::condition(rs, k)),
+                    value: item(k).value(),
+                });
             }
         }
         Node::Not(k) => {

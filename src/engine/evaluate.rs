@@ -55,6 +55,10 @@ impl Outcome {
 pub struct Evaluation {
     /// Answers after skip logic: questions not asked are `Unanswered`.
     pub answers: Vec<Answer>,
+    /// The answers as recorded, before skip logic: what `--set` and
+    /// `--what-would-change` start from, so that a change which makes a
+    /// question asked again finds its recorded answer.
+    pub recorded: Vec<Answer>,
     /// Whether each question is asked, given the other answers.
     pub asked: Vec<bool>,
     /// Whether each criterion holds, by criterion index.
@@ -82,24 +86,50 @@ impl Evaluation {
     }
 }
 
+/// How one item of an `at_least` with `skipped: not_met` stands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item {
+    /// Skip logic decided not to ask its question: it counts as not met.
+    Skipped,
+    /// Skip logic has not decided whether to ask its question, which has a
+    /// recorded answer. Asked, the item would have the answer's value; not
+    /// asked, it would be not met. `value` is what both agree on: false when
+    /// the answer fails the item, unknown otherwise.
+    Pending { answer: Answer, value: Tri },
+    /// Any other item: its value.
+    Value(Tri),
+}
+
+impl Item {
+    pub const fn value(self) -> Tri {
+        match self {
+            Item::Skipped => Tri::False,
+            Item::Pending { value, .. } | Item::Value(value) => value,
+        }
+    }
+}
+
 impl RuleSet {
     /// Evaluates one case.
     pub fn evaluate(&self, answers: &[Answer]) -> Evaluation {
-        let mut answers = answers.to_vec();
-        answers.resize(self.questions.len(), Answer::Unanswered);
+        let mut recorded = answers.to_vec();
+        recorded.resize(self.questions.len(), Answer::Unanswered);
+        let mut answers = recorded.clone();
         let mut asked = vec![true; self.questions.len()];
         let mut holds = vec![Tri::Unknown; self.criteria.len()];
-        let given = answers.clone();
-        let outcome = self.evaluate_into(&mut answers, &mut asked, &mut holds);
-        let dropped = given
-            .into_iter()
+        let pending = self.skip(&mut answers, Some(&mut asked));
+        let outcome =
+            self.criteria_and_outcome(&answers, &mut holds, if pending { &recorded } else { &[] });
+        let dropped = recorded
+            .iter()
             .zip(&answers)
             .enumerate()
-            .filter(|(_, (g, now))| *g != Answer::Unanswered && **now == Answer::Unanswered)
-            .map(|(qi, (g, _))| (qi, g))
+            .filter(|(_, (g, now))| **g != Answer::Unanswered && **now == Answer::Unanswered)
+            .map(|(qi, (g, _))| (qi, *g))
             .collect();
         Evaluation {
             answers,
+            recorded,
             asked,
             holds,
             outcome,
@@ -107,35 +137,56 @@ impl RuleSet {
         }
     }
 
-    /// Evaluates in place into caller-owned buffers (no allocation), for
-    /// callers that evaluate many cases. `answers` is rewritten by skip logic.
-    pub fn evaluate_into(
-        &self,
-        answers: &mut [Answer],
-        asked: &mut [bool],
-        holds: &mut [Tri],
-    ) -> Outcome {
-        self.apply_skip_logic(answers, asked);
-        self.criteria_and_outcome(answers, holds)
-    }
-
-    /// Evaluates in place, for callers that need only the criteria and the
-    /// outcome (`batch`): skip logic drops the answers of questions it does
-    /// not ask, but whether an unanswered question would be asked is not
-    /// worked out (its answer is empty either way). The criteria and the
-    /// outcome are exactly [`RuleSet::evaluate_into`]'s.
+    /// Evaluates in place, for callers that evaluate many cases and need
+    /// only the criteria and the outcome (`batch`): skip logic drops the
+    /// answers of questions it does not ask, but whether an unanswered
+    /// question would be asked is not worked out (its answer is empty
+    /// either way). The criteria and the outcome are exactly
+    /// [`RuleSet::evaluate`]'s. No allocation, but for a case with an
+    /// answer behind an undecided skip rule that an `at_least` counts.
     pub fn evaluate_criteria_into(&self, answers: &mut [Answer], holds: &mut [Tri]) -> Outcome {
-        for &(qi, node) in &self.skip_rules {
-            if answers[qi] != Answer::Unanswered && self.eval_ask(qi, node, answers) != Tri::True {
-                answers[qi] = Answer::Unanswered;
+        // Answers dropped while their skip rule is undecided, kept aside
+        // (rare: an empty Vec does not allocate).
+        let mut pending: Vec<(QuestionIdx, Answer)> = Vec::new();
+        for &(qi, node, counted) in &self.skip_rules {
+            if answers[qi] != Answer::Unanswered {
+                match self.eval_ask(qi, node, answers) {
+                    Tri::True => {}
+                    ask => {
+                        if counted && ask == Tri::Unknown {
+                            pending.push((qi, answers[qi]));
+                        }
+                        answers[qi] = Answer::Unanswered;
+                    }
+                }
             }
         }
-        self.criteria_and_outcome(answers, holds)
+        if pending.is_empty() {
+            return self.criteria_and_outcome(answers, holds, &[]);
+        }
+        let mut recorded = answers.to_vec();
+        for (qi, a) in pending {
+            recorded[qi] = a;
+        }
+        self.criteria_and_outcome(answers, holds, &recorded)
     }
 
-    fn criteria_and_outcome(&self, answers: &[Answer], holds: &mut [Tri]) -> Outcome {
+    /// The criteria, in dependency order, and the outcome. `recorded` is
+    /// empty unless an answer is pending behind an undecided skip rule;
+    /// then every criterion is evaluated by recursion, which reads it (the
+    /// compiled programs do not).
+    fn criteria_and_outcome(
+        &self,
+        answers: &[Answer],
+        holds: &mut [Tri],
+        recorded: &[Answer],
+    ) -> Outcome {
         for &ci in &self.eval_order {
-            holds[ci] = self.eval_criterion(ci, answers, holds);
+            holds[ci] = if recorded.is_empty() {
+                self.eval_criterion(ci, answers, holds)
+            } else {
+                self.eval_with(self.criteria[ci].root, answers, holds, recorded)
+            };
         }
         self.outcome(holds)
     }
@@ -145,14 +196,37 @@ impl RuleSet {
     /// suffices: skip logic only looks at earlier questions, whose answers
     /// are settled by then.
     pub fn apply_skip_logic(&self, answers: &mut [Answer], asked: &mut [bool]) {
-        asked.fill(true);
-        for &(qi, node) in &self.skip_rules {
-            let ask = self.eval_ask(qi, node, answers) == Tri::True;
-            asked[qi] = ask;
-            if !ask {
+        self.skip(answers, Some(asked));
+    }
+
+    /// Skip logic, as [`RuleSet::apply_skip_logic`]; true when an answer an
+    /// `at_least` counts was dropped while its skip rule is undecided.
+    fn skip(&self, answers: &mut [Answer], mut asked: Option<&mut [bool]>) -> bool {
+        if let Some(asked) = asked.as_deref_mut() {
+            asked.fill(true);
+        }
+        let mut pending = false;
+        for &(qi, node, counted) in &self.skip_rules {
+            let ask = self.eval_ask(qi, node, answers);
+            if let Some(asked) = asked.as_deref_mut() {
+                asked[qi] = ask == Tri::True;
+            }
+            if ask != Tri::True {
+                pending |= counted && ask == Tri::Unknown && answers[qi] != Answer::Unanswered;
                 answers[qi] = Answer::Unanswered;
             }
         }
+        pending
+    }
+
+    /// Whether question `qi` has skip logic and an `at_least` with
+    /// `skipped: not_met` counts it: then its recorded answer can decide
+    /// that count while its skip rule is undecided ([`Item::Pending`]).
+    pub fn counted_behind_skip_rule(&self, qi: QuestionIdx) -> bool {
+        // In question order, so a binary search finds it.
+        self.skip_rules
+            .binary_search_by_key(&qi, |&(q, _, _)| q)
+            .is_ok_and(|i| self.skip_rules[i].2)
     }
 
     /// Whether question `qi` would be asked given `answers` so far (which may
@@ -242,51 +316,86 @@ impl RuleSet {
         self.outcome(&cleared)
     }
 
-    /// Whether the outcome of these criterion values is final: no answer
-    /// still open (unanswered or unknown) could change it. Kleene logic is
+    /// Whether the outcome of this evaluation is final: no answer still
+    /// open (unanswered or unknown) could change it. Kleene logic is
     /// monotone (a criterion that is true or false stays so however the
-    /// unknowns are answered), so only the precedence of outcomes matters: a
-    /// red flag is final; an exclusion is final once no red flag is unknown;
-    /// an unmet indication once no red flag or exclusion is unknown.
-    pub fn outcome_is_final(&self, holds: &[Tri]) -> bool {
+    /// unknowns are answered, also behind an undecided skip rule: see
+    /// [`Item`]), so only the precedence of outcomes matters: a red flag is
+    /// final; an exclusion is final once no red flag is unknown; an unmet
+    /// indication once no red flag or exclusion is unknown. The exception
+    /// is a `known:` test, which turns from false to true when its question
+    /// is answered: while a question it reads is open, nothing is final.
+    pub fn outcome_is_final(&self, ev: &Evaluation) -> bool {
+        let holds = &ev.holds;
         let unknown = |kind: CriterionKind| {
             self.criteria
                 .iter()
                 .zip(holds)
                 .any(|(c, &h)| c.kind == kind && h == Tri::Unknown)
         };
-        match self.outcome(holds) {
-            Outcome::RedFlag | Outcome::Met => true,
-            Outcome::Excluded => !unknown(CriterionKind::RedFlag),
-            Outcome::NotMet => {
-                !unknown(CriterionKind::RedFlag) && !unknown(CriterionKind::Exclusion)
+        !self.known_open(ev)
+            && match self.outcome(holds) {
+                Outcome::RedFlag | Outcome::Met => true,
+                Outcome::Excluded => !unknown(CriterionKind::RedFlag),
+                Outcome::NotMet => {
+                    !unknown(CriterionKind::RedFlag) && !unknown(CriterionKind::Exclusion)
+                }
+                Outcome::Incomplete => false,
             }
-            Outcome::Incomplete => false,
-        }
+    }
+
+    /// Whether a question a `known:` test reads is still open: it has no
+    /// known answer in use, and skip logic has not decided against asking
+    /// it (a recorded answer behind an undecided skip rule is open too).
+    fn known_open(&self, ev: &Evaluation) -> bool {
+        self.known_tested.iter().any(|&q| {
+            ev.answers.get(q).is_some_and(|a| !a.is_known())
+                && self.would_ask(q, &ev.answers) != Tri::False
+        })
     }
 
     /// Whether the patient can no longer meet the rule set, whatever the
     /// open answers: an indication is not met or an exclusion applies, and
     /// no red flag is left unknown (an unassessed red flag must be assessed
     /// first). Open answers could then only add a reason (an exclusion), not
-    /// make the patient a candidate.
-    pub fn cannot_be_met(&self, holds: &[Tri]) -> bool {
+    /// make the patient a candidate. Never while a question a `known:` test
+    /// reads is open (see [`RuleSet::outcome_is_final`]).
+    pub fn cannot_be_met(&self, ev: &Evaluation) -> bool {
         let red_flag_open = self
             .criteria
             .iter()
-            .zip(holds)
+            .zip(&ev.holds)
             .any(|(c, &h)| c.kind == CriterionKind::RedFlag && h == Tri::Unknown);
-        !red_flag_open && matches!(self.outcome(holds), Outcome::NotMet | Outcome::Excluded)
+        !red_flag_open
+            && !self.known_open(ev)
+            && matches!(self.outcome(&ev.holds), Outcome::NotMet | Outcome::Excluded)
     }
 
     /// Evaluates one node. `holds` has the values of criteria evaluated so far
     /// (the evaluation order guarantees referenced criteria come first).
     pub fn eval(&self, id: NodeId, answers: &[Answer], holds: &[Tri]) -> Tri {
+        self.eval_with(id, answers, holds, &[])
+    }
+
+    /// The value of node `id` in the evaluation `ev`.
+    pub fn value_in(&self, id: NodeId, ev: &Evaluation) -> Tri {
+        self.eval_with(id, &ev.answers, &ev.holds, &ev.recorded)
+    }
+
+    /// [`RuleSet::eval`], with the answers as recorded before skip logic
+    /// (or none), which an `at_least` reads for [`Item::Pending`] items.
+    pub(crate) fn eval_with(
+        &self,
+        id: NodeId,
+        answers: &[Answer],
+        holds: &[Tri],
+        recorded: &[Answer],
+    ) -> Tri {
         match self.node(id) {
             Node::All(r) => {
                 let mut acc = Tri::True;
                 for &k in self.children_of(r) {
-                    acc = acc.and(self.eval(k, answers, holds));
+                    acc = acc.and(self.eval_with(k, answers, holds, recorded));
                     if acc == Tri::False {
                         break;
                     }
@@ -296,14 +405,14 @@ impl RuleSet {
             Node::Any(r) => {
                 let mut acc = Tri::False;
                 for &k in self.children_of(r) {
-                    acc = acc.or(self.eval(k, answers, holds));
+                    acc = acc.or(self.eval_with(k, answers, holds, recorded));
                     if acc == Tri::True {
                         break;
                     }
                 }
                 acc
             }
-            Node::Not(k) => self.eval(k, answers, holds).not(),
+            Node::Not(k) => self.eval_with(k, answers, holds, recorded).not(),
             Node::AtLeast {
                 n,
                 of,
@@ -311,10 +420,10 @@ impl RuleSet {
             } => {
                 let (mut t, mut u) = (0, 0);
                 for &k in self.children_of(of) {
-                    let value = if skipped_not_met && self.skipped(k, answers) {
-                        Tri::False
+                    let value = if skipped_not_met {
+                        self.item(k, answers, holds, recorded).value()
                     } else {
-                        self.eval(k, answers, holds)
+                        self.eval_with(k, answers, holds, recorded)
                     };
                     match value {
                         Tri::True => t += 1,
@@ -368,18 +477,50 @@ impl RuleSet {
         }
     }
 
-    /// Whether skip logic has decided not to ask the question that item
-    /// `id` tests (false while it is undecided). Skip logic only looks at
+    /// How item `id` of an `at_least` with `skipped: not_met` stands. Its
+    /// value is exact where the two worlds of an undecided skip rule agree:
+    /// a recorded answer that fails the item fails it whether or not the
+    /// question turns out to be asked, so it is not met; one that passes it
+    /// is unknown until the skip rule is decided. (Skip logic only looks at
     /// earlier questions, so its value on the answers after skip logic is
-    /// the value skip logic saw.
-    pub fn skipped(&self, id: NodeId, answers: &[Answer]) -> bool {
+    /// the value skip logic saw.)
+    pub(crate) fn item(
+        &self,
+        id: NodeId,
+        answers: &[Answer],
+        holds: &[Tri],
+        recorded: &[Answer],
+    ) -> Item {
+        let node = self.node(id);
         // A question with an answer left after skip logic was asked; only an
-        // unanswered one with skip logic needs its condition evaluated.
-        self.node(id).question().is_some_and(|q| {
-            self.questions[q]
-                .ask_when
-                .is_some_and(|rule| self.question_skipped(q, rule, answers))
-        })
+        // unanswered one with skip logic needs its skip rule evaluated.
+        if let Some(q) = node.question()
+            && answers.get(q) == Some(&Answer::Unanswered)
+            && let Some(rule) = self.questions[q].ask_when
+        {
+            match self.eval_ask(q, rule, answers) {
+                Tri::False => return Item::Skipped,
+                Tri::Unknown => {
+                    if let Some(&answer) = recorded.get(q)
+                        && answer != Answer::Unanswered
+                    {
+                        let value = match self.leaf(node, recorded, holds) {
+                            Tri::False => Tri::False,
+                            _ => Tri::Unknown,
+                        };
+                        return Item::Pending { answer, value };
+                    }
+                }
+                Tri::True => {}
+            }
+        }
+        Item::Value(self.eval_with(id, answers, holds, recorded))
+    }
+
+    /// How item `id` of an `at_least` with `skipped: not_met` stands in the
+    /// evaluation `ev` (for reports).
+    pub fn item_in(&self, id: NodeId, ev: &Evaluation) -> Item {
+        self.item(id, &ev.answers, &ev.holds, &ev.recorded)
     }
 
     /// Whether question `q`, whose skip rule is `rule`, was skipped: it has
@@ -393,99 +534,5 @@ impl RuleSet {
         answers: &[Answer],
     ) -> bool {
         answers.get(q) == Some(&Answer::Unanswered) && self.eval_ask(q, rule, answers) == Tri::False
-    }
-
-    /// The questions whose answers decided a criterion's value: for a false
-    /// `all`, the parts that were false; for an unknown, the unknown parts
-    /// (and, for `at_least`, the true ones counted so far); and so on. Not on
-    /// the hot path: used for reports only.
-    pub fn deciding_questions(&self, ci: usize, eval: &Evaluation) -> Vec<QuestionIdx> {
-        let mut seen = vec![false; self.questions.len()];
-        let mut expanded = vec![false; self.criteria.len()];
-        self.decide(self.criteria[ci].root, eval, &mut seen, &mut expanded, 0);
-        seen.iter()
-            .enumerate()
-            .filter(|(_, s)| **s)
-            .map(|(i, _)| i)
-            .collect()
-    }
-
-    /// Marks the questions that decided node `id`. A referenced criterion is
-    /// followed once (`expanded`): what decided it does not depend on where
-    /// it is referenced from, and following it again at every reference
-    /// would cost exponential time on a lattice of references.
-    fn decide(
-        &self,
-        id: NodeId,
-        ev: &Evaluation,
-        seen: &mut [bool],
-        expanded: &mut [bool],
-        depth: usize,
-    ) {
-        if depth > 256 {
-            return;
-        }
-        let value = self.eval(id, &ev.answers, &ev.holds);
-        match self.node(id) {
-            Node::All(r) | Node::Any(r) => {
-                let is_all = matches!(self.node(id), Node::All(_));
-                // The parts that forced the value; when every part agrees
-                // (all true / any false), all of them.
-                let forcing = if is_all { Tri::False } else { Tri::True };
-                let want = if value == Tri::Unknown {
-                    Tri::Unknown
-                } else if value == forcing {
-                    forcing
-                } else {
-                    value
-                };
-                for &k in self.children_of(r) {
-                    if self.eval(k, &ev.answers, &ev.holds) == want {
-                        self.decide(k, ev, seen, expanded, depth + 1);
-                    }
-                }
-            }
-            Node::AtLeast {
-                of,
-                skipped_not_met,
-                ..
-            } => {
-                for &k in self.children_of(of) {
-                    // An item counted as not met because it was skipped was
-                    // decided by the answers of its skip logic.
-                    if skipped_not_met && self.skipped(k, &ev.answers) {
-                        if value == Tri::False
-                            && let Some(ask) = self
-                                .node(k)
-                                .question()
-                                .and_then(|q| self.questions[q].ask_when)
-                        {
-                            self.decide(ask, ev, seen, expanded, depth + 1);
-                        }
-                        continue;
-                    }
-                    let kv = self.eval(k, &ev.answers, &ev.holds);
-                    let keep = match value {
-                        Tri::True => kv == Tri::True,
-                        Tri::False => kv == Tri::False,
-                        Tri::Unknown => kv != Tri::False,
-                    };
-                    if keep {
-                        self.decide(k, ev, seen, expanded, depth + 1);
-                    }
-                }
-            }
-            Node::Not(k) => self.decide(k, ev, seen, expanded, depth + 1),
-            Node::Criterion(c) => {
-                if !std::mem::replace(&mut expanded[c], true) {
-                    self.decide(self.criteria[c].root, ev, seen, expanded, depth + 1);
-                }
-            }
-            leaf => {
-                if let Some(q) = leaf.question() {
-                    seen[q] = true;
-                }
-            }
-        }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod answer;
 pub mod answer_error;
+mod decide;
 pub mod evaluate;
 pub mod kinds;
 pub mod logic;
@@ -17,7 +18,7 @@ pub mod ruleset;
 
 pub use answer::{Answer, RawValue, UNKNOWN_WORD, parse_text, parse_value};
 pub use answer_error::{AnswerError, BadAnswer};
-pub use evaluate::{Evaluation, Outcome};
+pub use evaluate::{Evaluation, Item, Outcome};
 pub use kinds::{CmpOp, CriterionKind, ReviewStatus, Skipped, Urgency};
 pub use logic::Tri;
 pub use node::{Node, NodeId};

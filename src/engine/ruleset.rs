@@ -46,8 +46,15 @@ pub struct RuleSet {
     pub(crate) programs: Programs,
     /// Each criterion's kind, by criterion index.
     pub(crate) kinds: Vec<CriterionKind>,
-    /// The questions that have skip logic, in question order, with it.
-    pub(crate) skip_rules: Vec<(QuestionIdx, NodeId)>,
+    /// The questions that have skip logic, in question order, with it and
+    /// whether an `at_least` with `skipped: not_met` counts the question
+    /// (then an answer recorded while its skip rule is undecided is kept
+    /// aside for that count: see [`RuleSet::item`]).
+    pub(crate) skip_rules: Vec<(QuestionIdx, NodeId, bool)>,
+    /// The questions a `known:` test reads. `known` is the one test that is
+    /// not monotone (false while unanswered, true once answered), so no
+    /// outcome is final while one of these is open.
+    pub(crate) known_tested: Vec<QuestionIdx>,
 }
 
 /// What a rule set says about itself.
@@ -287,11 +294,38 @@ impl RuleSet {
             &questions.iter().map(|q| q.ask_when).collect::<Vec<_>>(),
         );
         let kinds = criteria.iter().map(|c| c.kind).collect();
+        let mut counted = vec![false; questions.len()];
+        for node in &nodes {
+            if let Node::AtLeast {
+                of,
+                skipped_not_met: true,
+                ..
+            } = *node
+            {
+                let items = children.get(of.start as usize..of.end as usize);
+                for &k in items.unwrap_or_default() {
+                    if let Some(q) = nodes.get(k as usize).and_then(|n| n.question())
+                        && let Some(c) = counted.get_mut(q)
+                    {
+                        *c = true;
+                    }
+                }
+            }
+        }
         let skip_rules = questions
             .iter()
             .enumerate()
-            .filter_map(|(qi, q)| q.ask_when.map(|n| (qi, n)))
+            .filter_map(|(qi, q)| q.ask_when.map(|n| (qi, n, counted[qi])))
             .collect();
+        let mut known_tested: Vec<QuestionIdx> = nodes
+            .iter()
+            .filter_map(|n| match *n {
+                Node::Known(q) => Some(q),
+                _ => None,
+            })
+            .collect();
+        known_tested.sort_unstable();
+        known_tested.dedup();
         RuleSet {
             meta,
             sections,
@@ -305,6 +339,7 @@ impl RuleSet {
             programs,
             kinds,
             skip_rules,
+            known_tested,
         }
     }
 

@@ -107,8 +107,8 @@ pub fn render(s: &Summary) -> String {
         body.push_str("</ul>\n");
     }
     if !s.recorded_not_asked.is_empty() {
-        body.push_str("<h2>Recorded but not asked here, so not used</h2><ul>");
-        for a in &s.recorded_not_asked {
+        body.push_str("<h2>Recorded but not asked here</h2><ul>");
+        for (a, _) in &s.recorded_not_asked {
             let _ = write!(body, "<li>{}</li>", escape(&a.words));
         }
         body.push_str("</ul>\n");

@@ -30,6 +30,9 @@ struct Json<'a> {
 struct RecordedJson<'a> {
     question: &'a str,
     answer: &'a str,
+    /// Whether the skip rule is undecided: the answer then counts where it
+    /// decides a criterion either way.
+    skip_rule_undecided: bool,
 }
 
 #[derive(Serialize)]
@@ -128,9 +131,10 @@ pub fn value(s: &Summary) -> Value {
         recorded_not_asked: s
             .recorded_not_asked
             .iter()
-            .map(|a| RecordedJson {
+            .map(|(a, undecided)| RecordedJson {
                 question: &a.question,
                 answer: &a.answer,
+                skip_rule_undecided: *undecided,
             })
             .collect(),
         disclaimer: &s.disclaimer,

@@ -117,8 +117,8 @@ pub fn render(s: &Summary) -> String {
         }
     }
     if !s.recorded_not_asked.is_empty() {
-        let _ = writeln!(out, "\n## Recorded but not asked here, so not used\n");
-        for a in &s.recorded_not_asked {
+        let _ = writeln!(out, "\n## Recorded but not asked here\n");
+        for (a, _) in &s.recorded_not_asked {
             let _ = writeln!(out, "- {}", escape(&a.words));
         }
     }

@@ -113,9 +113,10 @@ pub struct Summary {
     pub unanswered: Vec<AnswerLine>,
     /// Asked questions answered "unknown".
     pub not_assessed: Vec<AnswerLine>,
-    /// Answers given to questions skip logic does not ask here: not used,
-    /// and said so (`words` holds the answer and the skip rule in words).
-    pub recorded_not_asked: Vec<AnswerLine>,
+    /// Answers given to questions skip logic does not ask here, said so
+    /// (`words` holds the answer, the skip rule and what became of the
+    /// answer, in words), with whether the skip rule is still undecided.
+    pub recorded_not_asked: Vec<(AnswerLine, bool)>,
     pub disclaimer: String,
     pub sections: Sections,
     /// The sources the criteria cite, numbered.
@@ -313,28 +314,40 @@ impl Summary {
     }
 }
 
-/// The answers skip logic did not use, each with the rule that skipped it.
-fn recorded_not_asked(rs: &RuleSet, ev: &Evaluation) -> Vec<AnswerLine> {
+/// The answers skip logic did not ask for, each with the rule that skipped
+/// it, what became of the answer, and whether the rule is undecided.
+fn recorded_not_asked(rs: &RuleSet, ev: &Evaluation) -> Vec<(AnswerLine, bool)> {
     ev.dropped
         .iter()
         .map(|&(qi, a)| {
             let q = &rs.questions[qi];
+            let undecided = rs.would_ask(qi, &ev.answers) == Tri::Unknown;
             let rule = q.ask_when.map_or_else(String::new, |n| {
                 format!(
-                    " (asked only when {})",
+                    "asked only when {}",
                     crate::analysis::describe::words(rs, n)
                 )
             });
-            AnswerLine {
+            let use_ = if undecided {
+                format!("{rule}, which is not known yet: {PENDING_USE}")
+            } else {
+                format!("not used: {rule}")
+            };
+            let line = AnswerLine {
                 question: q.id.clone(),
                 text: q.text.clone(),
                 short: q.short.clone(),
                 answer: a.to_yaml(q).unwrap_or_default(),
-                words: format!("{} = {}{rule}", q.short, a.describe(q)),
-            }
+                words: format!("{} = {} ({use_})", q.short, a.describe(q)),
+            };
+            (line, undecided)
         })
         .collect()
 }
+
+/// What becomes of an answer whose question may or may not be asked.
+pub const PENDING_USE: &str =
+    "it counts only where it decides a criterion whether or not the question is asked";
 
 /// The status word of a criterion, by kind: a red flag is present or absent,
 /// an exclusion applies or not, an indication is met or not.

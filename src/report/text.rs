@@ -284,8 +284,8 @@ pub fn render(s: &Summary, style: Style) -> String {
     }
     if !s.recorded_not_asked.is_empty() {
         out.push('\n');
-        let _ = writeln!(out, "Recorded but not asked here, so not used:");
-        for a in &s.recorded_not_asked {
+        let _ = writeln!(out, "Recorded but not asked here:");
+        for (a, _) in &s.recorded_not_asked {
             wrap(&mut out, &inert_line(&a.words), width, "  - ", 4);
         }
     }

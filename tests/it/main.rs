@@ -4,6 +4,7 @@
 mod architecture;
 mod authoring;
 mod batch_cli;
+mod changes;
 mod cli;
 mod common;
 mod docs;
@@ -11,6 +12,7 @@ mod fhir_files;
 mod fhir_renderer;
 mod fidelity;
 mod formats;
+mod generate;
 mod golden;
 mod hostile;
 mod properties;

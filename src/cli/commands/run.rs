@@ -11,8 +11,9 @@ use crate::cli::usage::UsageError;
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
 use crate::diagnostics::{inert, suggest};
-use crate::engine::{Answer, RuleSet, parse_text};
+use crate::engine::{Answer, RuleSet, Tri, parse_text};
 use crate::files::answers::Match;
+use crate::report::PENDING_USE;
 
 pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     let case_path = req.answers.as_ref().or(req.resume.as_ref());
@@ -68,8 +69,15 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
         } else {
             inert(file.name()).into_owned()
         };
+        let fate = if rs.would_ask(*qi, &ev.answers) == Tri::Unknown {
+            format!(
+                "is recorded but may not be asked (that depends on answers not known yet): {PENDING_USE}"
+            )
+        } else {
+            "is recorded but not asked here, so it is not used".to_string()
+        };
         output::eprintln(&format!(
-            "{from}: note: {} = {} is recorded but not asked here, so it is not used",
+            "{from}: note: {} = {} {fate}",
             q.id,
             inert(&value)
         ));

@@ -329,7 +329,7 @@ impl<'a> Walk<'a> {
             return Ok(());
         }
         let ev = self.rules.evaluate(&self.answers);
-        if !self.rules.cannot_be_met(&ev.holds) {
+        if !self.rules.cannot_be_met(&ev) {
             return Ok(());
         }
         self.offered_finish = true;
@@ -352,7 +352,7 @@ impl<'a> Walk<'a> {
             ("not met", "not met")
         };
         let because: Vec<String> = because.iter().map(|l| format!("{l}: {status}")).collect();
-        let more = if self.rules.outcome_is_final(&ev.holds) {
+        let more = if self.rules.outcome_is_final(&ev) {
             "No remaining question can change it."
         } else {
             "The remaining questions could only add a reason (an exclusion), not make the patient a candidate."

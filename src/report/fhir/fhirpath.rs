@@ -30,6 +30,10 @@ pub use crate::files::fhir_response::{NOT_ASSESSED_SUFFIX, RESULT_PREFIX};
 pub struct Names {
     question: Vec<String>,
     ask: Vec<Option<String>>,
+    /// The answer as recorded, whether or not the question is asked, for
+    /// the questions with skip logic that an `at_least` with `skipped:
+    /// not_met` counts (see `engine::Item::Pending`).
+    recorded: Vec<Option<String>>,
     criterion: Vec<String>,
 }
 
@@ -70,6 +74,12 @@ impl Names {
                 .enumerate()
                 .map(|(i, q)| q.ask_when.map(|_| variable_name("ask", i, &q.id)))
                 .collect(),
+            recorded: (0..rs.questions.len())
+                .map(|i| {
+                    rs.counted_behind_skip_rule(i)
+                        .then(|| variable_name("r", i, &rs.questions[i].id))
+                })
+                .collect(),
             criterion: rs
                 .criteria
                 .iter()
@@ -88,6 +98,12 @@ impl Names {
     /// it has skip logic.
     pub fn ask(&self, qi: usize) -> Option<String> {
         self.ask[qi].as_ref().map(|n| format!("%{n}"))
+    }
+
+    /// `%name` of the variable holding question `qi`'s recorded answer,
+    /// when an `at_least` may read it behind an undecided skip rule.
+    fn recorded(&self, qi: usize) -> Option<String> {
+        self.recorded[qi].as_ref().map(|n| format!("%{n}"))
     }
 }
 
@@ -148,6 +164,13 @@ pub fn variables(rs: &RuleSet, names: &Names) -> Vec<(String, String)> {
             (Some(ask), Some(node)) => {
                 let e = expr_into(rs, names, node, &mut out);
                 out.push((ask.clone(), e));
+                let raw = match &names.recorded[qi] {
+                    Some(name) => {
+                        out.push((name.clone(), raw));
+                        format!("%{name}")
+                    }
+                    None => raw,
+                };
                 // Not asked, or not yet known to be asked: no answer, as the
                 // engine drops the answers of questions it does not ask.
                 format!("iif(%{ask}, {raw}, {{}})")
@@ -165,12 +188,12 @@ pub fn variables(rs: &RuleSet, names: &Names) -> Vec<(String, String)> {
 }
 
 /// The variable holding the outcome sentence. The other names start with
-/// `q`, `ask` or `c` and a digit, so it cannot clash with them.
+/// `q`, `ask`, `r`, `c` or `n` and a digit, so it cannot clash with them.
 pub const OUTCOME_VARIABLE: &str = "outcome";
 
 /// The prefix of the variables that hold an `at_least` item with an
-/// `at_least` inside it (the other names start with `q`, `ask`, `c` or are
-/// `outcome`, so it cannot clash).
+/// `at_least` inside it (the other names start with `q`, `ask`, `r`, `c` or
+/// are `outcome`, so it cannot clash).
 const NESTED_PREFIX: &str = "n";
 
 /// A condition as a FHIRPath expression, with any variables it needs
@@ -245,10 +268,19 @@ fn expr_in(
                         vars.push((name.clone(), e));
                         e = format!("%{name}");
                     }
-                    // Skipped (its skip rule is false): counts as false; while
-                    // the skip rule is undecided, the item is what it is.
-                    match rs.node(k).question().and_then(|qi| names.ask(qi)) {
-                        Some(ask) if skipped_not_met => format!("iif({ask} = false, false, {e})"),
+                    // Skipped (its skip rule is false): counts as false. While
+                    // the skip rule is undecided, a recorded answer that fails
+                    // the item fails it either way; otherwise the item is what
+                    // it is (as `engine::Item`).
+                    let node = rs.node(k);
+                    let question = node.question().filter(|_| skipped_not_met);
+                    match question.and_then(|qi| Some((names.ask(qi)?, names.recorded(qi)?))) {
+                        Some((ask, recorded)) => {
+                            let failed = leaf_on(rs, names, node, &|_| recorded.clone());
+                            format!(
+                                "iif({ask} = false, false, iif({ask}.empty() and ({failed}) = false, false, {e}))"
+                            )
+                        }
                         _ => e,
                     }
                 })
@@ -279,7 +311,11 @@ fn expr_in(
 
 /// A leaf condition (one question or criterion) as FHIRPath.
 fn leaf_expr(rs: &RuleSet, names: &Names, node: Node) -> String {
-    let q = |i: usize| format!("%{}", names.question[i]);
+    leaf_on(rs, names, node, &|i| format!("%{}", names.question[i]))
+}
+
+/// A leaf condition as FHIRPath, reading question `i`'s answers from `q(i)`.
+fn leaf_on(rs: &RuleSet, names: &Names, node: Node, q: &dyn Fn(usize) -> String) -> String {
     let code = |i: usize, o: u16| literal(&rs.questions[i].kind.options()[o as usize].id);
     let op = |op: CmpOp| match op {
         CmpOp::Eq => "=",
