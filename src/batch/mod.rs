@@ -70,12 +70,16 @@ pub struct Tally {
     /// branch per criterion. The summary sorts the totals with
     /// `report::is_adverse`.
     pub criteria: Vec<[u64; 3]>,
+    /// Per question, how many cases had a recorded answer that skip logic
+    /// set aside.
+    pub not_asked: Vec<u64>,
 }
 
 impl Tally {
     fn new(rs: &RuleSet) -> Self {
         Tally {
             criteria: vec![[0; 3]; rs.criteria.len()],
+            not_asked: vec![0; rs.questions.len()],
             ..Tally::default()
         }
     }
@@ -91,6 +95,9 @@ impl Tally {
             for (a, b) in a.iter_mut().zip(b) {
                 *a += b;
             }
+        }
+        for (a, b) in self.not_asked.iter_mut().zip(&other.not_asked) {
+            *a += b;
         }
     }
 }

@@ -7,13 +7,15 @@ use super::OutputFormat;
 use super::Tally;
 use super::pipeline::{BadRow, Output, Worker};
 use super::writer::RowWriter;
-use crate::engine::{Answer, Outcome, RuleSet, Tri};
+use crate::engine::{Answer, Outcome, QuestionIdx, RuleSet, Tri};
 use crate::rows::{BlockReader, RowError, RowSink};
 
 /// Reusable per-row buffers.
 struct Buffers {
     answers: Vec<Answer>,
     holds: Vec<Tri>,
+    /// Questions whose recorded answers skip logic set aside.
+    not_asked: Vec<QuestionIdx>,
 }
 
 impl Buffers {
@@ -21,12 +23,17 @@ impl Buffers {
         Buffers {
             answers: vec![Answer::Unanswered; rs.questions.len()],
             holds: vec![Tri::Unknown; rs.criteria.len()],
+            not_asked: Vec::new(),
         }
     }
 
     fn evaluate(&mut self, rs: &RuleSet, tally: &mut Tally) -> Outcome {
-        let outcome = rs.evaluate_criteria_into(&mut self.answers, &mut self.holds);
+        let outcome =
+            rs.evaluate_criteria_into(&mut self.answers, &mut self.holds, &mut self.not_asked);
         tally.cases += 1;
+        for &q in &self.not_asked {
+            tally.not_asked[q] += 1;
+        }
         tally.outcomes[outcome as usize] += 1;
         for (&h, t) in self.holds.iter().zip(&mut tally.criteria) {
             t[h as usize] += 1;
@@ -74,7 +81,12 @@ impl RowSink for Recorder<'_> {
         let outcome = self.buf.evaluate(self.rs, &mut self.tally);
         let id = self.id(id);
         self.rows
-            .row(self.rs, id, line, Ok((outcome, &self.buf.holds)))
+            .row(
+                self.rs,
+                id,
+                line,
+                Ok((outcome, &self.buf.holds, &self.buf.not_asked)),
+            )
             .map_err(Halt::Write)
     }
 

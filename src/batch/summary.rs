@@ -46,8 +46,23 @@ pub fn summary(rs: &RuleSet, t: &Tally, style: Style) -> String {
             Cell::new(unknown),
         ]);
     }
+    out.push_str(&format!("{c}\n"));
+    let not_asked: Vec<String> = rs
+        .questions
+        .iter()
+        .zip(&t.not_asked)
+        .filter(|(_, n)| **n > 0)
+        .map(|(q, n)| format!("{} in {n} case(s)", q.id))
+        .collect();
+    if !not_asked.is_empty() {
+        out.push_str(&format!(
+            "Recorded but not asked here (skip logic set the answers aside; \
+             JSON Lines output lists them per row as recorded_not_asked): {}\n",
+            not_asked.join(", ")
+        ));
+    }
     out.push_str(&format!(
-        "{c}\n{} case(s) screened with {} v{}",
+        "{} case(s) screened with {} v{}",
         t.cases, rs.meta.id, rs.meta.version
     ));
     out

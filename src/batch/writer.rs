@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use super::OutputFormat;
 use crate::diagnostics::inert;
-use crate::engine::{Outcome, RuleSet, Tri};
+use crate::engine::{Outcome, QuestionIdx, RuleSet, Tri};
 
 /// A text cell from the input (a case id, a message quoting a value) made
 /// safe to show: control characters become visible escapes, as everywhere
@@ -129,7 +129,7 @@ impl<'a> RowWriter<'a> {
         rs: &RuleSet,
         id: Option<Option<&str>>,
         line: u64,
-        result: Result<(Outcome, &[Tri]), &str>,
+        result: Result<(Outcome, &[Tri], &[QuestionIdx]), &str>,
     ) -> io::Result<()> {
         match self.format {
             OutputFormat::Csv => self.csv_row(rs, id, line, result),
@@ -142,7 +142,7 @@ impl<'a> RowWriter<'a> {
         rs: &RuleSet,
         id: Option<Option<&str>>,
         line: u64,
-        result: Result<(Outcome, &[Tri]), &str>,
+        result: Result<(Outcome, &[Tri], &[QuestionIdx]), &str>,
     ) -> io::Result<()> {
         let id = id.map(|i| spreadsheet_safe(i.unwrap_or("")));
         let msg = result.err().map(spreadsheet_safe);
@@ -156,7 +156,7 @@ impl<'a> RowWriter<'a> {
             }
             fields.push(line_text.format(line));
             match result {
-                Ok((outcome, holds)) => {
+                Ok((outcome, holds, _)) => {
                     fields.push(outcome.as_str());
                     fields.extend(holds.iter().map(|h| match h {
                         Tri::True => "true",
@@ -181,7 +181,7 @@ impl<'a> RowWriter<'a> {
         b.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
         b.push(b',');
         match result {
-            Ok((outcome, holds)) => {
+            Ok((outcome, holds, _)) => {
                 // Literals of fixed length per arm: copied inline, where a
                 // slice of varying length was a call to memcpy per field.
                 match outcome {
@@ -218,7 +218,7 @@ impl<'a> RowWriter<'a> {
         rs: &RuleSet,
         id: Option<Option<&str>>,
         line: u64,
-        result: Result<(Outcome, &[Tri]), &str>,
+        result: Result<(Outcome, &[Tri], &[QuestionIdx]), &str>,
     ) -> io::Result<()> {
         if self.keys.len() != rs.criteria.len() {
             self.keys = rs
@@ -242,7 +242,7 @@ impl<'a> RowWriter<'a> {
         b.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
         b.push(b',');
         match result {
-            Ok((outcome, holds)) => {
+            Ok((outcome, holds, not_asked)) => {
                 b.extend_from_slice(b"\"outcome\":\"");
                 b.extend_from_slice(outcome.as_str().as_bytes());
                 b.extend_from_slice(b"\",\"criteria\":{");
@@ -253,7 +253,20 @@ impl<'a> RowWriter<'a> {
                     b.extend_from_slice(key);
                     b.extend_from_slice(tri_json(h));
                 }
-                b.extend_from_slice(b"}}\n");
+                b.push(b'}');
+                // Answers skip logic set aside: said on the row (only
+                // when there are some), never dropped without a word.
+                if !not_asked.is_empty() {
+                    b.extend_from_slice(b",\"recorded_not_asked\":[");
+                    for (i, &q) in not_asked.iter().enumerate() {
+                        if i > 0 {
+                            b.push(b',');
+                        }
+                        serde_json::to_writer(&mut *b, &rs.questions[q].id)?;
+                    }
+                    b.push(b']');
+                }
+                b.extend_from_slice(b"}\n");
             }
             Err(msg) => {
                 b.extend_from_slice(b"\"outcome\":\"error\",\"error\":");
@@ -288,7 +301,8 @@ mod tests {
         let holds = vec![Tri::True; rs.criteria.len()];
         for outcome in Outcome::ALL {
             let mut w = RowWriter::in_memory(OutputFormat::Csv, 256);
-            w.row(&rs, None, 7, Ok((outcome, &holds))).expect("row");
+            w.row(&rs, None, 7, Ok((outcome, &holds, &[])))
+                .expect("row");
             let row = String::from_utf8(w.into_bytes()).expect("utf8");
             let want = format!("7,{}{},\n", outcome.as_str(), ",true".repeat(holds.len()));
             assert_eq!(row, want);

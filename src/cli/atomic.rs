@@ -174,15 +174,19 @@ impl AtomicFile {
         let prefix = tmp_prefix(&resolved);
         remove_leftovers(&dir, &prefix);
         forget_cached(&resolved);
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!("{prefix}{}-", std::process::id()))
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(err)?;
+        let tmp = interrupt::create_temporary(
+            || {
+                tempfile::Builder::new()
+                    .prefix(&format!("{prefix}{}-", std::process::id()))
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)
+            },
+            |t| t.path().to_path_buf(),
+        )
+        .map_err(err)?;
         if let Some(p) = permissions {
             tmp.as_file().set_permissions(p).map_err(err)?;
         }
-        interrupt::set_cleanup(Some(tmp.path().to_path_buf()));
         Ok(AtomicFile {
             target: resolved,
             shown,

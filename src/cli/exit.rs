@@ -103,6 +103,11 @@ pub enum AppError {
         "{path} was created or replaced by another program since this walk last saved it, so it is not overwritten"
     )]
     NotOurs { path: String },
+    /// Another walk holds the lock of the file this walk would save to.
+    #[error(
+        "{path} is open in another walk (it holds the file's lock); finish or stop that walk first, or save this one elsewhere"
+    )]
+    Locked { path: String },
     /// A walk whose last answer could not be saved; `kept` says what the
     /// file still holds.
     #[error(

@@ -160,6 +160,30 @@ pub fn render(
     }
 }
 
+/// One line on standard error for each recorded answer skip logic set
+/// aside, saying what became of it; `from` names where the answer came
+/// from (the file, or `--set`).
+pub fn note_not_asked(rs: &RuleSet, ev: &Evaluation, from: impl Fn(usize) -> String) {
+    for (qi, a) in &ev.dropped {
+        let q = &rs.questions[*qi];
+        let value = a.to_yaml(q).unwrap_or_default();
+        let fate = if rs.would_ask(*qi, &ev.answers) == crate::engine::Tri::Unknown {
+            format!(
+                "is recorded but may not be asked (that depends on answers not known yet): {}",
+                crate::report::PENDING_USE
+            )
+        } else {
+            "is recorded but not asked here, so it is not used".to_string()
+        };
+        output::eprintln(&format!(
+            "{}: note: {} = {} {fate}",
+            from(*qi),
+            q.id,
+            crate::diagnostics::inert(&value)
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::vignettes;

@@ -142,9 +142,17 @@ impl RuleSet {
     /// answers of questions it does not ask, but whether an unanswered
     /// question would be asked is not worked out (its answer is empty
     /// either way). The criteria and the outcome are exactly
-    /// [`RuleSet::evaluate`]'s. No allocation, but for a case with an
+    /// [`RuleSet::evaluate`]'s. `not_asked` gets the questions whose
+    /// recorded answers skip logic set aside (for the report: no answer is
+    /// dropped without a word). No allocation, but for a case with an
     /// answer behind an undecided skip rule that an `at_least` counts.
-    pub fn evaluate_criteria_into(&self, answers: &mut [Answer], holds: &mut [Tri]) -> Outcome {
+    pub fn evaluate_criteria_into(
+        &self,
+        answers: &mut [Answer],
+        holds: &mut [Tri],
+        not_asked: &mut Vec<QuestionIdx>,
+    ) -> Outcome {
+        not_asked.clear();
         // Answers dropped while their skip rule is undecided, kept aside
         // (rare: an empty Vec does not allocate).
         let mut pending: Vec<(QuestionIdx, Answer)> = Vec::new();
@@ -156,6 +164,7 @@ impl RuleSet {
                         if counted && ask == Tri::Unknown {
                             pending.push((qi, answers[qi]));
                         }
+                        not_asked.push(qi);
                         answers[qi] = Answer::Unanswered;
                     }
                 }

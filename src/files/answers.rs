@@ -16,7 +16,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Spanned, Tagged};
 
 use super::rule_set::ID_PATTERN;
 use crate::diagnostics::suggest;
@@ -115,8 +115,26 @@ impl<'de> Deserialize<'de> for Entries {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
                 let mut v = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    v.push(entry);
+                while let Some((key, value)) =
+                    map.next_entry::<Spanned<String>, Spanned<Tagged<RawValue>>>()?
+                {
+                    // A tag changes what a value means (`!!null yes` reads
+                    // as no answer, `!!binary eWVz` as yes): an answer is
+                    // written plainly, or not at all.
+                    if let Some(tag) = &value.value.1 {
+                        return Err(serde::de::Error::custom(format!(
+                            "the answer to '{}' has a YAML tag ({}): write the answer without a tag",
+                            key.value,
+                            tag.strip_prefix("tag:yaml.org,2002:")
+                                .map_or_else(|| tag.clone(), |t| format!("!!{t}"))
+                        )));
+                    }
+                    let Spanned {
+                        value: Tagged(raw, _),
+                        referenced,
+                        defined,
+                    } = value;
+                    v.push((key, Spanned::new(raw, referenced, defined)));
                 }
                 Ok(Entries(v))
             }

@@ -27,9 +27,28 @@ fn fhir_questionnaire_and_response_are_the_resources_they_claim() {
         let q = resource(&q_text, "Questionnaire");
         // Educational rule sets are drafts until a clinician reviews them.
         assert_eq!(q["status"], "draft", "{rules}");
-        // The sections, and the computed result at the end.
+        // The outcome at the top, the sections, and the computed result at
+        // the end.
         let items = q["item"].as_array().expect("items");
-        assert_eq!(items.len(), catalog_sections(rules) + 1, "{rules}");
+        assert_eq!(items.len(), catalog_sections(rules) + 2, "{rules}");
+        assert_eq!(items[0]["linkId"], "sij-screen:top", "{rules}");
+        // Every question can be answered ("Unknown" and "None of these"
+        // are options), so each is required but a number that may be "not
+        // assessed" by its check box.
+        for section in &items[1..items.len() - 1] {
+            let list = section["item"].as_array().expect("questions");
+            let links: Vec<&str> = list.iter().filter_map(|i| i["linkId"].as_str()).collect();
+            for it in list {
+                let link = it["linkId"].as_str().expect("linkId");
+                let has_box = links.contains(&format!("{link}:not-assessed").as_str());
+                let required = match it["type"].as_str() {
+                    Some("choice") => true,
+                    Some("integer" | "decimal") => !has_box,
+                    _ => continue,
+                };
+                assert_eq!(it["required"] == true, required, "{rules}: {link}");
+            }
+        }
         let cs_text = ok(&["export", "fhir-code-systems", "--rules", rules]);
         let cs: serde_json::Value = serde_json::from_str(&cs_text).expect("json");
         let entries = cs["entry"].as_array().expect("entries");

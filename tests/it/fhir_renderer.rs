@@ -43,8 +43,9 @@ fn run_json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
-/// The display items that show the CLI's outcome sentence: its own, and
-/// one warning per red flag not ruled out.
+/// The display items that show the CLI's outcome sentence: its own (at the
+/// top of the form and in the result), one warning per red flag not ruled
+/// out, and at the top each red flag present.
 fn shown_items(j: &Value) -> BTreeSet<String> {
     let text = j["outcome_text"].as_str().expect("text");
     let code = match j["outcome"].as_str().expect("outcome") {
@@ -61,6 +62,15 @@ fn shown_items(j: &Value) -> BTreeSet<String> {
         .map(|id| format!("sij-screen:red-flag-open:{}", id.as_str().expect("id")))
         .collect();
     shown.insert(format!("sij-screen:outcome-shown:{code}"));
+    shown.insert(format!("sij-screen:top:outcome-shown:{code}"));
+    for c in j["criteria"].as_array().expect("criteria") {
+        if c["kind"] == "red_flag" && c["holds"] == true {
+            shown.insert(format!(
+                "sij-screen:top:red-flag-present:{}",
+                c["id"].as_str().expect("id")
+            ));
+        }
+    }
     shown
 }
 
@@ -94,7 +104,7 @@ fn screen(answers: &Path) -> (String, String, BTreeMap<String, String>, BTreeSet
 }
 
 /// The outcome code a computed outcome sentence stands for.
-fn outcome_code(sentence: &str) -> &'static str {
+pub(crate) fn outcome_code(sentence: &str) -> &'static str {
     for (prefix, code) in [
         ("RED FLAG", "red_flag"),
         ("EXCLUDED:", "excluded"),

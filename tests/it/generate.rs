@@ -386,3 +386,95 @@ pub(crate) fn compile(spec: &Spec) -> RuleSet {
         Err(d) => panic!("generated rule set does not validate:\n{d}\n{text}"),
     }
 }
+
+/// The criteria and the outcome by the reference: skip logic in question
+/// order (an answer behind a skip rule that is not true is dropped), each
+/// criterion in order, and the outcome by precedence (red flag, exclusion,
+/// unmet indication, unknown, met).
+pub(crate) fn reference_screening(spec: &Spec, given: &[Answer]) -> (Vec<Tri>, &'static str) {
+    let asks: Vec<Option<Cond>> = spec.questions.iter().map(|(_, a)| a.clone()).collect();
+    let mut effective = given.to_vec();
+    for (i, ask) in asks.iter().enumerate() {
+        if ask
+            .as_ref()
+            .is_some_and(|c| reference(c, &effective, &[], &asks) != Tri::True)
+        {
+            effective[i] = Answer::Unanswered;
+        }
+    }
+    let mut holds = Vec::new();
+    for (_, c) in &spec.criteria {
+        holds.push(reference_with(c, &effective, &holds, &asks, given));
+    }
+    let has = |kind: u8, v: Tri| {
+        spec.criteria
+            .iter()
+            .zip(&holds)
+            .any(|((k, _), h)| *k == kind && *h == v)
+    };
+    let outcome = if has(0, Tri::True) {
+        "red_flag"
+    } else if has(1, Tri::True) {
+        "excluded"
+    } else if has(2, Tri::False) {
+        "not_met"
+    } else if holds.contains(&Tri::Unknown) {
+        "incomplete"
+    } else {
+        "met"
+    };
+    (holds, outcome)
+}
+
+/// A rule set past the compiled evaluator's limits (a stack of 32 values,
+/// 4,096 operations), so its fallback to recursion runs: one criterion
+/// nested `depth` deep through every combinator, one `at_least` of `width`
+/// items, and a skip rule behind a negation.
+pub(crate) fn deep_spec(depth: usize, width: usize) -> Spec {
+    let questions = vec![
+        (QSpec::YesNo, None),
+        (QSpec::Number(0, 10), None),
+        (QSpec::Single(3), Some(Cond::Not(Box::new(Cond::Yes(0))))),
+        (QSpec::Multi(3), None),
+        (
+            QSpec::YesNo,
+            Some(Cond::Any(vec![Cond::No(0), Cond::Equals(2, 1)])),
+        ),
+    ];
+    let mut deep = Cond::Compare(1, ">=", 5);
+    for level in 0..depth {
+        deep = match level % 5 {
+            // The deep part last: each level needs two more stack slots.
+            0 => Cond::All(vec![Cond::Known(1), Cond::Yes(4), deep]),
+            1 => Cond::Any(vec![Cond::Includes(3, 0), Cond::No(0), deep]),
+            2 => Cond::Not(Box::new(deep)),
+            3 => Cond::AtLeast(2, vec![Cond::Equals(2, 2), Cond::Known(4), deep]),
+            _ => Cond::Any(vec![Cond::Count(3, ">", 2), Cond::Yes(0), deep]),
+        };
+    }
+    let leaves = [
+        Cond::Yes(4),
+        Cond::Compare(1, "<", 3),
+        Cond::Equals(2, 0),
+        Cond::Includes(3, 1),
+    ];
+    let wide = Cond::AtLeast(
+        u32::try_from(width / 3).expect("small"),
+        (0..width)
+            .map(|i| leaves[i % leaves.len()].clone())
+            .collect(),
+    );
+    Spec {
+        questions,
+        criteria: vec![
+            (0, Cond::All(vec![Cond::Yes(0), Cond::Compare(1, "==", 10)])),
+            (2, deep),
+            (2, wide),
+            (
+                2,
+                Cond::AtLeastSkipped(1, vec![Cond::Yes(4), Cond::Compare(1, "!=", 4)]),
+            ),
+            (1, Cond::Criterion(1)),
+        ],
+    }
+}

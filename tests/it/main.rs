@@ -7,6 +7,7 @@ mod batch_cli;
 mod changes;
 mod cli;
 mod common;
+mod differential;
 mod docs;
 mod fhir_files;
 mod fhir_renderer;

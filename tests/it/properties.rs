@@ -57,7 +57,7 @@ proptest! {
         // The batch evaluator, in place.
         let mut batch = given.clone();
         let mut batch_holds = vec![Tri::Unknown; holds.len()];
-        let outcome = rs.evaluate_criteria_into(&mut batch, &mut batch_holds);
+        let outcome = rs.evaluate_criteria_into(&mut batch, &mut batch_holds, &mut Vec::new());
         prop_assert_eq!(&batch_holds, &holds);
         prop_assert_eq!(outcome, ev.outcome);
     }

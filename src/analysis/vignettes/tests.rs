@@ -61,7 +61,7 @@ fn programs_evaluate_as_recursion_on_every_bundled_vignette() {
                 let mut batch = a.clone();
                 batch.resize(rs.questions.len(), Answer::Unanswered);
                 let mut holds = vec![Tri::Unknown; rs.criteria.len()];
-                let outcome = rs.evaluate_criteria_into(&mut batch, &mut holds);
+                let outcome = rs.evaluate_criteria_into(&mut batch, &mut holds, &mut Vec::new());
                 assert_eq!((outcome, &holds), (ev.outcome, &ev.holds), "{}", b.id);
                 for (ci, c) in rs.criteria.iter().enumerate() {
                     assert_eq!(

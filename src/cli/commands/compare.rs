@@ -6,10 +6,10 @@ use crate::analysis::vignettes;
 use crate::cli::exit::{AppError, Exit};
 use crate::cli::output;
 use crate::cli::request::CompareRequest;
-use crate::cli::screening::AnswersFile;
+use crate::cli::screening::{self, AnswersFile};
 use crate::cli::usage::UsageError;
 use crate::compile::catalog::{self, BUNDLED, Loaded};
-use crate::diagnostics::{Diagnostic, Diagnostics, FileId};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, inert};
 use crate::engine::Outcome;
 use crate::files::answers::Match;
 use crate::files::vignettes::VignetteDoc;
@@ -37,7 +37,11 @@ pub fn run(args: &CompareRequest) -> Result<Exit, AppError> {
             let mut rows = Vec::new();
             for l in &loaded {
                 let answers = file.bind(&l.rules, Match::ByQuestionId)?;
-                rows.push((&l.rules, l.rules.evaluate(&answers)));
+                let ev = l.rules.evaluate(&answers);
+                screening::note_not_asked(&l.rules, &ev, |_| {
+                    format!("{} under {}", inert(file.name()), l.rules.meta.id)
+                });
+                rows.push((&l.rules, ev));
             }
             case_table(&rows, style)
         }

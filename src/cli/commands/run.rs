@@ -11,9 +11,8 @@ use crate::cli::usage::UsageError;
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
 use crate::compile::catalog;
 use crate::diagnostics::{inert, suggest};
-use crate::engine::{Answer, RuleSet, Tri, parse_text};
+use crate::engine::{Answer, RuleSet, parse_text};
 use crate::files::answers::Match;
-use crate::report::PENDING_USE;
 
 pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     let case_path = req.answers.as_ref().or(req.resume.as_ref());
@@ -61,27 +60,13 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
     let ev = rs.evaluate(&answers);
     // An answer skip logic did not use is said on standard error too, where
     // a script or a clinician reading JSON still sees it.
-    for (qi, a) in &ev.dropped {
-        let q = &rs.questions[*qi];
-        let value = a.to_yaml(q).unwrap_or_default();
-        let from = if set_by_hand.contains(qi) {
+    screening::note_not_asked(rs, &ev, |qi| {
+        if set_by_hand.contains(&qi) {
             "--set".to_string()
         } else {
             inert(file.name()).into_owned()
-        };
-        let fate = if rs.would_ask(*qi, &ev.answers) == Tri::Unknown {
-            format!(
-                "is recorded but may not be asked (that depends on answers not known yet): {PENDING_USE}"
-            )
-        } else {
-            "is recorded but not asked here, so it is not used".to_string()
-        };
-        output::eprintln(&format!(
-            "{from}: note: {} = {} {fate}",
-            q.id,
-            inert(&value)
-        ));
-    }
+        }
+    });
     output::stdout(&screening::render(rs, &ev, req, before.as_ref()))?;
     Ok(Exit::Success)
 }

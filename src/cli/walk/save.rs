@@ -9,6 +9,10 @@
 //! says so, and its answers are shown in full, not lost. A small window
 //! remains between the check and the rename; it is milliseconds, where the
 //! old behaviour replaced the other file after every answer.
+//!
+//! The walk also holds an advisory lock (`flock`) on the file it may
+//! replace, so a second walk that would save to the same file (resuming
+//! it, or told to replace it) is refused before its first question.
 
 use std::path::{Path, PathBuf};
 
@@ -32,17 +36,24 @@ pub struct SaveTarget {
 impl SaveTarget {
     /// `adopt`: the file at `path` may be replaced (it is being resumed,
     /// or `--force` was given); otherwise the path must stay free until
-    /// the first save.
-    pub fn new(path: &Path, adopt: bool) -> Self {
+    /// the first save. Refused when another walk holds the file's lock.
+    pub fn new(path: &Path, adopt: bool) -> Result<Self, AppError> {
         let ours = if adopt {
             Handle::from_path(path).ok()
         } else {
             None
         };
-        SaveTarget {
+        if let Some(h) = &ours
+            && let Err(std::fs::TryLockError::WouldBlock) = h.as_file().try_lock()
+        {
+            return Err(AppError::Locked {
+                path: path.display().to_string(),
+            });
+        }
+        Ok(SaveTarget {
             path: path.to_path_buf(),
             ours,
-        }
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -65,6 +76,12 @@ impl SaveTarget {
             &answers::to_file_text(rules, answers, Some(&stamp)),
         )?;
         self.ours = Handle::from_path(&self.path).ok();
+        // The lock follows the file: the rename made a new one. (Should
+        // another walk take it first, that walk's next save is refused
+        // by the check above.)
+        if let Some(h) = &self.ours {
+            let _ = h.as_file().try_lock();
+        }
         Ok(())
     }
 }
@@ -80,11 +97,11 @@ mod tests {
         let answers = vec![Answer::Unanswered; rs.questions.len()];
         let d = tempfile::tempdir().expect("tempdir");
         let path = d.path().join("visit.yaml");
-        let mut a = SaveTarget::new(&path, false);
+        let mut a = SaveTarget::new(&path, false).expect("free path");
         a.save(&rs, &answers).expect("first save");
         a.save(&rs, &answers).expect("its own file");
         // A second walk on the same path (started before the first saved).
-        let mut b = SaveTarget::new(&path, false);
+        let mut b = SaveTarget::new(&path, false).expect("not adopted");
         assert!(b.save(&rs, &answers).is_err(), "b would replace a's file");
         // Another program replaces the file: the walk does not replace it.
         std::fs::write(d.path().join("other"), "x").expect("write");
@@ -93,7 +110,13 @@ mod tests {
         assert!(e.to_string().contains("not overwritten"), "{e}");
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "x");
         // A file the walk was told to replace, or resumes, is replaced.
-        let mut forced = SaveTarget::new(&path, true);
+        drop(a);
+        let mut forced = SaveTarget::new(&path, true).expect("no walk holds it");
         forced.save(&rs, &answers).expect("adopted");
+        // While one walk holds the file, another that resumes it is refused.
+        let e = SaveTarget::new(&path, true).expect_err("locked");
+        assert!(e.to_string().contains("open in another walk"), "{e}");
+        drop(forced);
+        SaveTarget::new(&path, true).expect("free again");
     }
 }

@@ -56,13 +56,16 @@ pub fn run(
     let save_path = args.save.clone().or_else(|| args.resume.clone());
     // The file at the path may be replaced when it is the one resumed, or
     // when --force says so; any other file there is never replaced.
-    let mut target = save_path.as_deref().map(|p| {
-        let resuming = args
-            .resume
-            .as_deref()
-            .is_some_and(|r| same_file::is_same_file(r, p).unwrap_or(false));
-        SaveTarget::new(p, resuming || args.force)
-    });
+    let mut target = save_path
+        .as_deref()
+        .map(|p| {
+            let resuming = args
+                .resume
+                .as_deref()
+                .is_some_and(|r| same_file::is_same_file(r, p).unwrap_or(false));
+            SaveTarget::new(p, resuming || args.force)
+        })
+        .transpose()?;
     if let Some(t) = &mut target {
         // Fail before the first question, not after the tenth answer.
         let initial = resumed

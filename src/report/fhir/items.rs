@@ -34,6 +34,69 @@ pub(super) const OUTCOME_SENTENCES: [(&str, &str); 6] = [
     ("met", crate::report::outcome_text(Outcome::Met)),
 ];
 
+/// How each outcome sentence is styled where it is shown: red for a red
+/// flag, amber for a reason against surgery or a missing answer, green for
+/// met; always in words too (colour is never the only signal).
+const OUTCOME_STYLES: [(&str, &str); 6] = [
+    ("red_flag_urgent", "color:#a40000;font-weight:bold"),
+    ("red_flag_investigate", "color:#a40000;font-weight:bold"),
+    ("excluded", "color:#8a4b00;font-weight:bold"),
+    ("not_met", "color:#8a4b00;font-weight:bold"),
+    ("incomplete", "color:#5a5a00;font-weight:bold"),
+    ("met", "color:#1f6f1f;font-weight:bold"),
+];
+
+/// `text`, styled with CSS by the `rendering-style` extension on `_text`.
+fn styled(mut item: Value, css: &str) -> Value {
+    item["_text"] = json!({"extension": [{
+        "url": "http://hl7.org/fhir/StructureDefinition/rendering-style",
+        "valueString": css,
+    }]});
+    item
+}
+
+/// The group that opens the form: the outcome as it stands, styled by what
+/// it means, and each red flag as soon as it is answered present, so
+/// neither waits at the bottom of a long form. (The result group at the end
+/// has the same outcome, every criterion and the item the response records.)
+pub(super) fn top_group(rs: &RuleSet, names: &Names) -> Value {
+    let outcome = format!("%{}", fhirpath::OUTCOME_VARIABLE);
+    let mut items: Vec<Value> = rs
+        .criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == CriterionKind::RedFlag)
+        .map(|(ci, c)| {
+            styled(
+                shown_when(
+                    format!("{RESULT_PREFIX}top:red-flag-present:{}", c.id),
+                    format!("RED FLAG present: {}", c.label),
+                    format!("{} = true", names.criterion(ci)),
+                ),
+                OUTCOME_STYLES[0].1,
+            )
+        })
+        .collect();
+    items.extend(OUTCOME_SENTENCES.iter().zip(OUTCOME_STYLES).map(
+        |((code, sentence), (_, css))| {
+            styled(
+                shown_when(
+                    format!("{RESULT_PREFIX}top:outcome-shown:{code}"),
+                    (*sentence).to_string(),
+                    format!("{outcome} = {}", fhirpath::literal(sentence)),
+                ),
+                css,
+            )
+        },
+    ));
+    json!({
+        "linkId": format!("{RESULT_PREFIX}top"),
+        "text": "Outcome so far (computed from the answers below; not medical advice)",
+        "type": "group",
+        "item": items,
+    })
+}
+
 /// The read-only items that show the screening as the renderer computes
 /// it: the outcome, then every criterion, then the disclaimer.
 pub(super) fn result_group(rs: &RuleSet, names: &Names) -> Value {
@@ -80,13 +143,18 @@ pub(super) fn result_group(rs: &RuleSet, names: &Names) -> Value {
     // outcome: a renderer wraps an item's text, but shows a computed answer
     // in a box that may cut it ("Stop: this" without what follows, in
     // LHC-Forms). The computed item after it is what the response records.
-    items.extend(OUTCOME_SENTENCES.iter().map(|(code, sentence)| {
-        shown_when(
-            format!("{RESULT_PREFIX}outcome-shown:{code}"),
-            (*sentence).to_string(),
-            format!("{outcome} = {}", fhirpath::literal(sentence)),
-        )
-    }));
+    items.extend(OUTCOME_SENTENCES.iter().zip(OUTCOME_STYLES).map(
+        |((code, sentence), (_, css))| {
+            styled(
+                shown_when(
+                    format!("{RESULT_PREFIX}outcome-shown:{code}"),
+                    (*sentence).to_string(),
+                    format!("{outcome} = {}", fhirpath::literal(sentence)),
+                ),
+                css,
+            )
+        },
+    ));
     items.push(calculated(
         format!("{RESULT_PREFIX}outcome"),
         "Outcome (as recorded in the response)".into(),
@@ -203,9 +271,31 @@ pub(super) fn question_items(rs: &RuleSet, names: &Names, qi: usize) -> Vec<Valu
     if !extensions.is_empty() {
         item["extension"] = json!(extensions);
     }
-    if !q.allow_unknown {
+    // Required wherever an answer can always be given: "Unknown" and "None
+    // of these" are options, so only a number that may be "not assessed"
+    // (by its check box, a separate item) is left optional.
+    if !q.allow_unknown || !matches!(q.kind, QuestionKind::Number(_)) {
         item["required"] = json!(true);
     }
+    // Renderers do not all enforce an exclusive option, nor keep a number
+    // and its "not assessed" box apart: a contradiction shows a warning and
+    // makes the question unknown in the form's computation (its variable,
+    // see `fhirpath::variables`), where the CLI refuses the response.
+    let answers = fhirpath::answers_of(&q.id);
+    let contradiction = match &q.kind {
+        QuestionKind::MultipleChoice(_) => Some((
+            fhirpath::exclusive_clash(&answers),
+            "Contradictory answer: 'None of these' or 'Unknown' is ticked together with other options. The criteria that use this question count it as unknown until it is corrected.",
+        )),
+        QuestionKind::Number(_) if q.allow_unknown => Some((
+            format!(
+                "{} = true and {answers}.exists()",
+                fhirpath::answers_of(&format!("{}{NOT_ASSESSED_SUFFIX}", q.id))
+            ),
+            "Contradictory answer: a number is given and 'not assessed' is ticked. The criteria that use this question count it as unknown until one is removed.",
+        )),
+        _ => None,
+    };
     let mut skip = serde_json::Map::new();
     if let Some(node) = q.ask_when {
         match enable_when(rs, node) {
@@ -253,6 +343,16 @@ pub(super) fn question_items(rs: &RuleSet, names: &Names, qi: usize) -> Vec<Valu
     if let Some(mut box_item) = not_assessed {
         apply_skip(&mut box_item);
         items.push(box_item);
+    }
+    if let Some((expression, text)) = contradiction {
+        items.push(styled(
+            shown_when(
+                format!("{}.contradiction", q.id),
+                text.to_string(),
+                expression,
+            ),
+            OUTCOME_STYLES[0].1,
+        ));
     }
     items
 }

@@ -124,18 +124,15 @@ fn status(rs: &RuleSet) -> &'static str {
 /// `enableWhenExpression`), so nothing is left out.
 pub fn questionnaire(rs: &RuleSet) -> Value {
     let names = Names::new(rs);
-    let mut sections: Vec<Value> = rs
-        .sections
-        .iter()
-        .map(|s| {
-            let items: Vec<Value> = s
-                .questions
-                .clone()
-                .flat_map(|qi| question_items(rs, &names, qi))
-                .collect();
-            json!({"linkId": s.id, "text": s.title, "type": "group", "item": items})
-        })
-        .collect();
+    let mut sections: Vec<Value> = vec![top_group(rs, &names)];
+    sections.extend(rs.sections.iter().map(|s| {
+        let items: Vec<Value> = s
+            .questions
+            .clone()
+            .flat_map(|qi| question_items(rs, &names, qi))
+            .collect();
+        json!({"linkId": s.id, "text": s.title, "type": "group", "item": items})
+    }));
     sections.push(result_group(rs, &names));
     let variables: Vec<Value> = fhirpath::variables(rs, &names)
         .into_iter()

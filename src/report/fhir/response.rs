@@ -40,10 +40,20 @@ pub fn response(rs: &RuleSet, ev: &Evaluation, authored: &str) -> Value {
     r
 }
 
+/// The items of question `qi`'s answer: none for a question skip logic
+/// does not ask, but for one whose skip rule is still undecided and that
+/// an `at_least` counts: its recorded answer is kept, as the engine keeps
+/// it, so the response screens back to the same result.
 pub(super) fn answer_items(rs: &RuleSet, ev: &Evaluation, qi: usize) -> Vec<Value> {
-    if !ev.asked[qi] {
+    let answer = if ev.asked[qi] {
+        ev.answers[qi]
+    } else if rs.counted_behind_skip_rule(qi)
+        && rs.would_ask(qi, &ev.answers) == crate::engine::Tri::Unknown
+    {
+        ev.recorded[qi]
+    } else {
         return Vec::new();
-    }
+    };
     let q = &rs.questions[qi];
     let system = option_system(rs);
     let coding = |i: usize| {
@@ -52,7 +62,7 @@ pub(super) fn answer_items(rs: &RuleSet, ev: &Evaluation, qi: usize) -> Vec<Valu
     };
     let code =
         |c: &str, d: &str| json!({"valueCoding": {"system": system, "code": c, "display": d}});
-    let answers: Vec<Value> = match ev.answers[qi] {
+    let answers: Vec<Value> = match answer {
         Answer::Unanswered => return Vec::new(),
         // A number cannot hold the "unknown" option: the answer is absent,
         // marked with the data-absent-reason extension, and the check box
