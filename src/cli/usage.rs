@@ -33,6 +33,10 @@ pub enum UsageError {
     WouldOverwrite { output: PathBuf, what: String },
     #[error("--set {}: expected QUESTION=VALUE", inert(.set))]
     SetSyntax { set: String },
+    #[error(
+        "--format fhir cannot be used with --set: FHIR resources are records, and a what-if is not the patient's screening (use --format json, which marks it hypothetical)"
+    )]
+    FhirWhatIf,
     #[error("--set {}: rule set '{rules}' has no question '{}'{hint}", inert(.set), inert(.id))]
     SetNoQuestion {
         set: String,

@@ -163,22 +163,23 @@ table.page, table.page > * > tr > td {{ border: none; padding: 0; margin: 0; }}
 .sign {{ margin-top: 2.5rem; display: flex; gap: 3rem; flex-wrap: wrap; }}
 .sign span {{ white-space: nowrap; }}
 .not-asked {{ color: #666; font-style: italic; }}
+.hypothetical {{ border: 3px dashed #a40000; color: #a40000; padding: 0.4rem 0.6rem; margin-bottom: 0.6rem; }}
 .disclaimer {{ border-top: 1px solid #999; margin-top: 2rem; padding-top: 0.5rem; font-weight: bold; }}
 ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
 @media print {{
   @page {{ margin: 14mm; }}
   body {{ margin: 0; max-width: none; }}
   th {{ background: none; }}
-  .alert {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  .alert, .hypothetical {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
   tr, .disclaimer, .sign, li {{ break-inside: avoid; }}
 }}
 </style>
 </head>
 <body>
 <table class="page">
-<thead><tr><td><div class="ident"><span>Patient identifier: <span class="blank">&nbsp;</span></span><span>Assessor: <span class="blank">&nbsp;</span></span><span>Screened {date} with <code>{id}</code> {version}</span></div></td></tr></thead>
+<thead><tr><td>{head}</td></tr></thead>
 <tbody><tr><td>
-<h1>Screening summary: {title}</h1>
+<h1>{heading}: {title}</h1>
 <p>Rule set <code>{id}</code> version {version} ({status}, reviewed {review_date}), SHA-256 <code>{sha}</code>. Screened {date}.</p>
 <p class="{outcome_class}">{outcome}</p>
 {teaching}
@@ -188,7 +189,7 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
 {rows}</tbody>
 </table>
 {body}
-<div class="sign"><span>Assessor: <span class="blank">&nbsp;</span></span><span>Signature: <span class="blank">&nbsp;</span></span><span>Date: <span class="blank">&nbsp;</span></span></div>
+{sign}
 <p class="disclaimer">{disclaimer}</p>
 </td></tr></tbody>
 </table>
@@ -208,6 +209,31 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
             .map(|n| format!("<p>{}</p>", escape(&n)))
             .unwrap_or_default(),
         disclaimer = escape(&s.disclaimer),
+        // A what-if has the banner on every printed page (the head of the
+        // page table repeats) and nothing to sign or file it under.
+        head = match &s.hypothetical {
+            Some(h) => format!(
+                "<div class=\"hypothetical\"><strong>{}</strong><br>{}</div>",
+                escape(super::HYPOTHETICAL_BANNER),
+                escape(&h.outcomes_line(s.outcome))
+            ),
+            None => format!(
+                "<div class=\"ident\"><span>Patient identifier: <span class=\"blank\">&nbsp;</span></span><span>Assessor: <span class=\"blank\">&nbsp;</span></span><span>Screened {} with <code>{}</code> {}</span></div>",
+                escape(&s.date),
+                escape(&s.rule_set_id),
+                escape(&s.version)
+            ),
+        },
+        heading = if s.hypothetical.is_some() {
+            "Hypothetical screening"
+        } else {
+            "Screening summary"
+        },
+        sign = if s.hypothetical.is_some() {
+            ""
+        } else {
+            "<div class=\"sign\"><span>Assessor: <span class=\"blank\">&nbsp;</span></span><span>Signature: <span class=\"blank\">&nbsp;</span></span><span>Date: <span class=\"blank\">&nbsp;</span></span></div>"
+        },
     )
 }
 

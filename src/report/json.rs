@@ -14,6 +14,14 @@ use crate::engine::{CriterionKind, Outcome, Tri};
 
 #[derive(Serialize)]
 struct Json<'a> {
+    /// True when answers were changed by `--set`: a what-if, not the
+    /// patient's recorded screening (then `recorded_outcome` is the outcome
+    /// of the answers as recorded, and `changed_by_set` the questions).
+    hypothetical: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_outcome: Option<Outcome>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    changed_by_set: Vec<&'a str>,
     rule_set: RuleSetRef<'a>,
     outcome: Outcome,
     outcome_text: String,
@@ -89,6 +97,13 @@ pub fn pretty(v: &Value) -> String {
 /// The summary as a JSON value.
 pub fn value(s: &Summary) -> Value {
     let json = Json {
+        hypothetical: s.hypothetical.is_some(),
+        recorded_outcome: s.hypothetical.as_ref().map(|h| h.recorded_outcome),
+        changed_by_set: s
+            .hypothetical
+            .iter()
+            .flat_map(|h| h.changed.iter().map(String::as_str))
+            .collect(),
         rule_set: RuleSetRef {
             id: &s.rule_set_id,
             version: &s.version,

@@ -37,7 +37,21 @@ pub fn escape(s: &str) -> String {
 /// Markdown.
 pub fn render(s: &Summary) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Screening summary: {}\n", escape(&s.title));
+    // A what-if opens by saying so, with the recorded outcome beside it.
+    if let Some(h) = &s.hypothetical {
+        let _ = writeln!(
+            out,
+            "**{}**\n\n**{}**\n",
+            escape(super::HYPOTHETICAL_BANNER),
+            escape(&h.outcomes_line(s.outcome))
+        );
+    }
+    let title = if s.hypothetical.is_some() {
+        "Hypothetical screening"
+    } else {
+        "Screening summary"
+    };
+    let _ = writeln!(out, "# {title}: {}\n", escape(&s.title));
     let _ = writeln!(
         out,
         "Rule set `{}` version {} ({}, reviewed {}), SHA-256 `{}`. Screened {}.\n",

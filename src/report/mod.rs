@@ -125,6 +125,48 @@ pub struct Summary {
     pub record: Vec<record::RecordSection>,
     /// Teaching mode after a red flag: the outcome without the red flags.
     pub without_red_flags: Option<Outcome>,
+    /// Set when answers were changed by `--set`: this is then a what-if,
+    /// never to be taken for the patient's recorded screening.
+    pub hypothetical: Option<Hypothetical>,
+}
+
+/// A what-if: the answers `--set` changed, and the outcome of the answers
+/// as recorded.
+#[derive(Debug, Clone)]
+pub struct Hypothetical {
+    /// The question ids `--set` changed.
+    pub changed: Vec<String>,
+    pub recorded_outcome: Outcome,
+}
+
+/// The line every format opens with when answers were changed by `--set`.
+pub const HYPOTHETICAL_BANNER: &str =
+    "HYPOTHETICAL: answers changed by --set (not the patient's recorded screening)";
+
+/// How a changed answer is marked wherever it is shown.
+pub const CHANGED_MARK: &str = " [changed by --set]";
+
+impl Hypothetical {
+    /// "Recorded outcome: NOT MET. With the changes: MET." (outcome words
+    /// as the summaries print them).
+    pub fn outcomes_line(&self, now: Outcome) -> String {
+        format!(
+            "Recorded outcome: {}. With the changes by --set: {}.",
+            outcome_word(self.recorded_outcome),
+            outcome_word(now)
+        )
+    }
+}
+
+/// An outcome as the summaries name it: "MET", "NOT MET", "RED FLAG".
+pub const fn outcome_word(o: Outcome) -> &'static str {
+    match o {
+        Outcome::RedFlag => "RED FLAG",
+        Outcome::Excluded => "EXCLUDED",
+        Outcome::NotMet => "NOT MET",
+        Outcome::Incomplete => "INCOMPLETE",
+        Outcome::Met => "MET",
+    }
 }
 
 impl Summary {
@@ -310,7 +352,42 @@ impl Summary {
             references,
             record: record::record(rs, ev),
             without_red_flags: None,
+            hypothetical: None,
         }
+        .marking_what_if()
+    }
+
+    /// With `--set`, says so: the summary is a hypothetical, and each
+    /// changed answer is marked where it appears.
+    fn marking_what_if(mut self) -> Self {
+        let Some(w) = &self.sections.what_if else {
+            return self;
+        };
+        let changed: Vec<String> = w
+            .set
+            .iter()
+            .filter_map(|s| Some(s.split_once('=')?.0.trim().to_string()))
+            .collect();
+        let is_changed = |q: &str| changed.iter().any(|c| c == q);
+        for c in &mut self.criteria {
+            for a in &mut c.decided_by {
+                if is_changed(&a.question) {
+                    a.words.push_str(CHANGED_MARK);
+                }
+            }
+        }
+        for section in &mut self.record {
+            for row in &mut section.rows {
+                if is_changed(&row.question) {
+                    row.answer.push_str(CHANGED_MARK);
+                }
+            }
+        }
+        self.hypothetical = Some(Hypothetical {
+            changed,
+            recorded_outcome: w.outcome_before,
+        });
+        self
     }
 }
 

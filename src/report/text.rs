@@ -14,8 +14,8 @@ use console::Style as Paint;
 
 use super::table::Style;
 use super::{
-    CriterionLine, Summary, WhatIfSection, WhatWouldChangeSection, WhySection, is_adverse,
-    status_word,
+    CriterionLine, HYPOTHETICAL_BANNER, Summary, WhatIfSection, WhatWouldChangeSection, WhySection,
+    is_adverse, status_word,
 };
 use crate::diagnostics::{inert, inert_line};
 use crate::engine::{CriterionKind, Outcome, Tri};
@@ -156,9 +156,17 @@ pub fn render(s: &Summary, style: Style) -> String {
     // line break.
     let adverse = adverse_outcome(s.outcome);
     let mut headline = String::new();
+    // A what-if opens by saying so, with the recorded outcome beside it.
+    let label = if let Some(h) = &s.hypothetical {
+        wrap(&mut headline, HYPOTHETICAL_BANNER, width, "", 0);
+        wrap(&mut headline, &h.outcomes_line(s.outcome), width, "", 0);
+        "Outcome (hypothetical)"
+    } else {
+        "Outcome"
+    };
     wrap(
         &mut headline,
-        &format!("Outcome: {}", s.outcome_sentence()),
+        &format!("{label}: {}", s.outcome_sentence()),
         width,
         "",
         0,

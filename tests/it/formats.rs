@@ -330,3 +330,83 @@ fn markdown_and_html_reports() {
     );
     assert!(html.contains("class=\"disclaimer\">NOT MEDICAL ADVICE"));
 }
+
+/// Regression (a patient-safety defect): a what-if looked exactly like
+/// the patient's screening: `Outcome: MET` first, an HTML record with
+/// patient-identifier and signature blanks, a `completed` FHIR response.
+/// With `--set`, every format now opens by saying it is hypothetical, with
+/// the recorded outcome beside the changed one; changed answers are
+/// marked; the HTML has the banner on every printed page and nothing to
+/// sign; FHIR is refused.
+#[test]
+fn a_what_if_is_never_presented_as_the_patients_record() {
+    let base = ["run", "--answers", &case("not-met.yaml")];
+    let set = [
+        "--set",
+        "block_count=2",
+        "--set",
+        "first_block_relief_percent=80",
+        "--set",
+        "second_block_relief_percent=80",
+    ];
+    let with = |format: &str| ok(&[&base[..], &set[..], &["-f", format]].concat());
+    let banner = "HYPOTHETICAL: answers changed by --set (not the patient's recorded screening)";
+
+    let text = with("text");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(banner), "{text}");
+    assert_eq!(
+        lines.next(),
+        Some("Recorded outcome: NOT MET. With the changes by --set: MET."),
+        "{text}"
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.starts_with("Outcome (hypothetical): MET")),
+        "{text}"
+    );
+    assert!(text.contains("80% [changed by --set]"), "{text}");
+
+    let md = with("markdown");
+    assert!(md.starts_with(&format!("**{banner}**")), "{md}");
+    assert!(md.contains("# Hypothetical screening"), "{md}");
+
+    let html = with("html");
+    let head = &html[html.find("<thead>").expect("page head")..];
+    assert!(
+        head.starts_with("<thead><tr><td><div class=\"hypothetical\">"),
+        "{head:.200}"
+    );
+    assert!(!html.contains("Signature:") && !html.contains("Patient identifier:"));
+    assert!(html.contains("[changed by --set]"));
+
+    let json: serde_json::Value = serde_json::from_str(&with("json")).expect("json");
+    assert_eq!(json["hypothetical"], true);
+    assert_eq!(json["recorded_outcome"], "not_met");
+    assert_eq!(json["outcome"], "met");
+    assert_eq!(
+        json["changed_by_set"],
+        serde_json::json!([
+            "block_count",
+            "first_block_relief_percent",
+            "second_block_relief_percent"
+        ])
+    );
+
+    let fhir = run(&[&base[..], &set[..], &["-f", "fhir"]].concat());
+    assert_eq!(fhir.status.code(), Some(2));
+    assert!(fhir.stdout.is_empty());
+    let err = String::from_utf8_lossy(&fhir.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("FHIR resources are records"), "{err}");
+
+    // Without --set, nothing says hypothetical, and the record has its blanks.
+    let plain: serde_json::Value =
+        serde_json::from_str(&ok(&[&base[..], &["-f", "json"]].concat())).expect("json");
+    assert_eq!(plain["hypothetical"], false);
+    assert!(plain.get("recorded_outcome").is_none());
+    let html = ok(&[&base[..], &["-f", "html"]].concat());
+    assert!(html.contains("Signature:") && html.contains("Patient identifier:"));
+    assert!(!html.contains("HYPOTHETICAL"));
+}

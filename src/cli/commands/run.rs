@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::cli::exit::{AppError, Exit};
-use crate::cli::request::{RunRequest, Settings};
+use crate::cli::request::{Format, RunRequest, Settings};
 use crate::cli::screening::AnswersFile;
 use crate::cli::usage::UsageError;
 use crate::cli::{atomic, output, render_diagnostics, screening, walk};
@@ -49,6 +49,9 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
             .transpose()?;
         return walk::terminal::run(rs, req, resumed);
     };
+    if !req.set.is_empty() && req.format == Format::Fhir {
+        return Err(UsageError::FhirWhatIf.into());
+    }
     let given = file.bind(rs, Match::Strict)?;
     let (answers, set_by_hand, before) = if req.set.is_empty() {
         (given, Vec::new(), None)
