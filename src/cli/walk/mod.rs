@@ -105,7 +105,13 @@ pub struct WalkEnd {
 #[derive(Debug)]
 pub struct Walk<'a> {
     rules: &'a RuleSet,
+    /// The answers of the questions asked now.
     answers: Vec<Answer>,
+    /// Recorded answers of questions skip logic does not ask now (from the
+    /// resumed file, or given before an earlier answer changed): kept, so
+    /// a save never loses them, reported as recorded but not asked, and
+    /// offered again if the question is asked again.
+    set_aside: Vec<Answer>,
     /// Answered in this walk (or loaded from a resumed file) and still asked.
     visited: Vec<bool>,
     /// Questions answered, most recent last: the path Back retraces.
@@ -136,6 +142,7 @@ impl<'a> Walk<'a> {
             visited: answers.iter().map(|a| *a != Answer::Unanswered).collect(),
             history: Vec::new(),
             answers,
+            set_aside: vec![Answer::Unanswered; n],
             forced: None,
             teach,
             announced: vec![false; rules.criteria.len()],
@@ -148,15 +155,46 @@ impl<'a> Walk<'a> {
         walk
     }
 
-    /// The answers so far.
-    pub fn answers(&self) -> &[Answer] {
-        &self.answers
+    /// The answers as recorded: those of the questions asked now, and those
+    /// set aside. What is saved and screened.
+    pub fn answers(&self) -> Vec<Answer> {
+        self.answers
+            .iter()
+            .zip(&self.set_aside)
+            .map(|(&a, &aside)| if a == Answer::Unanswered { aside } else { a })
+            .collect()
     }
 
-    /// Drops the answers of questions no longer asked.
+    /// Sets aside the answers of questions no longer asked, and brings back
+    /// a set-aside answer whose question is asked again (it is asked again,
+    /// with that answer preselected), until nothing changes.
     fn reapply_skip_logic(&mut self) {
-        let mut asked = vec![true; self.answers.len()];
-        self.rules.apply_skip_logic(&mut self.answers, &mut asked);
+        let n = self.answers.len();
+        let mut asked = vec![true; n];
+        for _ in 0..=n {
+            let before = self.answers.clone();
+            self.rules.apply_skip_logic(&mut self.answers, &mut asked);
+            for ((aside, was), now) in self.set_aside.iter_mut().zip(&before).zip(&self.answers) {
+                if *was != Answer::Unanswered && *now == Answer::Unanswered {
+                    *aside = *was;
+                }
+            }
+            let mut restored = false;
+            for (qi, &ask) in asked.iter().enumerate() {
+                if ask
+                    && self.answers[qi] == Answer::Unanswered
+                    && self.set_aside[qi] != Answer::Unanswered
+                {
+                    self.answers[qi] =
+                        std::mem::replace(&mut self.set_aside[qi], Answer::Unanswered);
+                    self.visited[qi] = false;
+                    restored = true;
+                }
+            }
+            if !restored {
+                break;
+            }
+        }
         for (qi, a) in asked.iter().enumerate() {
             if !a {
                 self.visited[qi] = false;
@@ -306,11 +344,12 @@ impl<'a> Walk<'a> {
                 Reply::Answer(a) => {
                     self.editing = None;
                     self.answers[qi] = a;
+                    self.set_aside[qi] = Answer::Unanswered;
                     self.visited[qi] = true;
                     self.history.retain(|&h| h != qi);
                     self.history.push(qi);
                     self.reapply_skip_logic();
-                    on_change(&self.answers).map_err(WalkError::Save)?;
+                    on_change(&self.answers()).map_err(WalkError::Save)?;
                     if self.stop_for_red_flags(prompter)? {
                         return Ok(self.end(true));
                     }
@@ -421,7 +460,7 @@ impl<'a> Walk<'a> {
 
     fn end(&self, stopped_by_red_flag: bool) -> WalkEnd {
         WalkEnd {
-            answers: self.answers.clone(),
+            answers: self.answers(),
             stopped_by_red_flag,
         }
     }

@@ -88,7 +88,7 @@ pub fn run(
             // The file keeps the last save that succeeded (saves are
             // atomic); show everything answered so far.
             let _ = Term::stderr().show_cursor();
-            let ev = rules.evaluate(walk.answers());
+            let ev = rules.evaluate(&walk.answers());
             output::eprintln("");
             output::stdout(&screening::render(rules, &ev, args, None))?;
             let kept = match (&e, save_path.as_deref()) {
@@ -123,7 +123,7 @@ pub fn run(
             // (on standard output, which may still work) before the error.
             let _ = Term::stderr().show_cursor();
             if walk.answers().iter().any(|a| *a != Answer::Unanswered) {
-                let ev = rules.evaluate(walk.answers());
+                let ev = rules.evaluate(&walk.answers());
                 let _ = output::stdout(&screening::render(rules, &ev, args, None));
             }
             return Err(AppError::Terminal(e));

@@ -163,7 +163,7 @@ fn a_decided_outcome_offers_to_finish_early() {
 }
 
 #[test]
-fn back_changes_a_branch_and_drops_stale_answers() {
+fn back_changes_a_branch_and_sets_stale_answers_aside() {
     let rs = rules();
     let mut s = script(
         &[
@@ -172,13 +172,18 @@ fn back_changes_a_branch_and_drops_stale_answers() {
             ("pct", ans(Answer::Number(80.0))),
             ("other", Reply::Back),
             ("pct", Reply::Back),
-            ("done", ans(Answer::No)), // pct is no longer asked: its 80 must go
+            ("done", ans(Answer::No)), // pct is no longer asked: its 80 is set aside
             ("other", ans(Answer::Yes)),
         ],
         &[ReviewChoice::Finish],
     );
     let end = run(&rs, &mut s, false);
-    assert_eq!(end.answers[2], Answer::Unanswered);
+    // Kept in what is saved, never used: the summary reports it as
+    // recorded but not asked.
+    assert_eq!(end.answers[2], Answer::Number(80.0));
+    let ev = rs.evaluate(&end.answers);
+    assert_eq!(ev.answers[2], Answer::Unanswered);
+    assert_eq!(ev.dropped, vec![(2, Answer::Number(80.0))]);
     // Going back preselects the earlier answer.
     assert_eq!(s.asked[4].1, Answer::Number(80.0));
     assert_eq!(s.asked[5].1, Answer::Yes);
@@ -337,4 +342,35 @@ fn teaching_shows_the_outcome_without_the_red_flag() {
     let note = s.teaching_note().expect("note");
     assert!(note.contains("would give met"), "{note}");
     assert!(note.contains("still stops"), "{note}");
+}
+
+/// A resumed file's answer to a question skip logic does not ask is kept
+/// in every save (it had been lost at the first save), and asked again,
+/// preselected, once its question is asked.
+#[test]
+fn a_resumed_answer_to_a_skipped_question_is_kept_and_offered_again() {
+    let rs = rules();
+    let mut resumed = vec![Answer::Unanswered; rs.questions.len()];
+    resumed[0] = Answer::No; // flag
+    resumed[1] = Answer::No; // done: pct is not asked
+    resumed[2] = Answer::Number(80.0); // pct, recorded anyway
+    let mut s = script(
+        &[
+            ("other", Reply::Back),
+            ("done", ans(Answer::Yes)), // now pct is asked: 80 comes back
+            ("pct", ans(Answer::Number(80.0))),
+            ("other", ans(Answer::No)),
+        ],
+        &[ReviewChoice::Finish],
+    );
+    let mut walk = Walk::new(&rs, Some(resumed), false);
+    assert_eq!(walk.answers()[2], Answer::Number(80.0), "kept for the save");
+    let end = walk.run::<()>(&mut s, &mut |_| Ok(())).expect("walk");
+    let pct = s
+        .asked
+        .iter()
+        .find(|a| a.0 == "pct")
+        .expect("pct asked again");
+    assert_eq!(pct.1, Answer::Number(80.0), "preselected");
+    assert_eq!(end.answers[2], Answer::Number(80.0));
 }

@@ -275,6 +275,57 @@ fn deep_and_wide_rule_sets_agree_on_every_path() {
     }
 }
 
+/// Skip rules simple enough to be exported as R4 `enableWhen` (not an
+/// `enableWhenExpression`), one of each kind, so the independent R4
+/// evaluator checks each translation.
+#[test]
+fn skip_rules_exported_as_r4_enable_when_agree() {
+    use super::generate::{Cond, QSpec};
+    let not = |c: Cond| Cond::Not(Box::new(c));
+    let rules = [
+        Cond::Yes(0),
+        Cond::No(0),
+        Cond::Equals(1, 2),
+        Cond::Includes(2, 1),
+        Cond::Compare(3, ">=", 5),
+        Cond::Compare(3, "<", 5),
+        Cond::Compare(3, "==", 4),
+        Cond::Known(3),
+        not(Cond::Yes(0)),
+        not(Cond::No(0)),
+        not(Cond::Equals(1, 0)),
+        not(Cond::Known(0)),
+        not(Cond::Compare(3, ">", 6)),
+        Cond::All(vec![
+            Cond::Yes(0),
+            Cond::Equals(1, 1),
+            Cond::Compare(3, "<=", 7),
+        ]),
+        Cond::Any(vec![
+            Cond::No(0),
+            Cond::Includes(2, 0),
+            Cond::Compare(3, ">", 2),
+        ]),
+    ];
+    let mut questions = vec![
+        (QSpec::YesNo, None),
+        (QSpec::Single(3), None),
+        (QSpec::Multi(3), None),
+        (QSpec::Number(0, 10), None),
+    ];
+    let gated = questions.len();
+    questions.extend(rules.iter().map(|r| (QSpec::YesNo, Some(r.clone()))));
+    let criteria = (gated..questions.len())
+        .map(|q| (2, Cond::Any(vec![Cond::Yes(q), Cond::Known(q)])))
+        .collect();
+    let s = Spec {
+        questions,
+        criteria,
+    };
+    let h = Harness::new(s.clone(), cases_for(&s, 99, 40));
+    assert_agree(&h, 0);
+}
+
 /// The harness catches each path broken on purpose: corrupting any one
 /// path's results is reported, naming that path.
 #[test]

@@ -123,10 +123,19 @@ fn text_value(rs: &RuleSet, q: usize, a: Answer) -> Option<String> {
     })
 }
 
-fn json_answers(rs: &RuleSet, case: &[Answer]) -> serde_json::Map<String, Value> {
+/// The answers as a JSON object; `booleans` writes yes and no as JSON
+/// `true` and `false` (which every JSON reader also takes).
+fn json_answers(rs: &RuleSet, case: &[Answer], booleans: bool) -> serde_json::Map<String, Value> {
     case.iter()
         .enumerate()
-        .filter_map(|(q, &a)| Some((rs.questions[q].id.clone(), json_value(rs, q, a)?)))
+        .filter_map(|(q, &a)| {
+            let v = match a {
+                Answer::Yes if booleans => json!(true),
+                Answer::No if booleans => json!(false),
+                _ => json_value(rs, q, a)?,
+            };
+            Some((rs.questions[q].id.clone(), v))
+        })
         .collect()
 }
 
@@ -187,7 +196,7 @@ fn yaml_file(h: &Harness) -> Result<Vec<Screened>, String> {
 
 fn json_file(h: &Harness) -> Result<Vec<Screened>, String> {
     each_case(h, "case.json", |c| {
-        let doc = json!({"rule_set": h.rs.meta.id, "answers": json_answers(&h.rs, c)});
+        let doc = json!({"rule_set": h.rs.meta.id, "answers": json_answers(&h.rs, c, true)});
         (doc.to_string(), Vec::new())
     })
 }
@@ -326,12 +335,14 @@ fn csv_quoted(h: &Harness) -> Result<Vec<Screened>, String> {
     batch(h, "quoted.csv", &csv(h, true))
 }
 
+/// JSON Lines; `escape_keys` sends every line to the serde visitor (and
+/// writes yes and no as JSON booleans there).
 fn jsonl(h: &Harness, escape_keys: bool) -> String {
     let mut text = String::new();
     for (i, c) in h.cases.iter().enumerate() {
         let mut row = serde_json::Map::new();
         row.insert("case_id".into(), json!(format!("c{i}")));
-        row.extend(json_answers(&h.rs, c));
+        row.extend(json_answers(&h.rs, c, escape_keys));
         let mut line = Value::Object(row).to_string();
         if escape_keys {
             // `"q` as `"\u0071`: the flat scanner leaves escapes to serde.
