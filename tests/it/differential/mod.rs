@@ -263,6 +263,24 @@ fn generated_rule_sets_agree_on_every_path() {
     }
 }
 
+/// The in-process evaluators (programs, recursion, the batch evaluator)
+/// are cheap: many more cases of many more rule sets, where the rarer
+/// shapes (an undecided skip rule under `skipped: not_met`, a negated
+/// unknown deep in a criterion) turn up.
+#[test]
+fn in_process_evaluators_agree_on_many_cases() {
+    let (rule_sets, cases) = budget();
+    for (i, s) in sample(&spec(), 2, rule_sets * 8).into_iter().enumerate() {
+        let h = Harness::new(s.clone(), cases_for(&s, 5000 + i as u64, cases * 30));
+        let mut results = Results::new();
+        for (name, f) in paths::IN_PROCESS {
+            results.insert(name, f(&h));
+        }
+        let bad = h.disagreements(&results);
+        assert!(bad.is_empty(), "{}\n{}", yaml(&h.spec), bad.join("\n"));
+    }
+}
+
 /// Rule sets past the compiled evaluator's limits: its fallback to
 /// recursion agrees too.
 #[test]

@@ -33,6 +33,13 @@ pub(super) const ALL: [(&str, PathFn); 14] = [
     ("r4-enable-when", enable_when),
 ];
 
+/// The evaluators that run in this process.
+pub(super) const IN_PROCESS: [(&str, PathFn); 3] = [
+    ("evaluate", evaluate),
+    ("recursion", recursion),
+    ("batch-evaluator", batch_evaluator),
+];
+
 /// Spoils one result, as a broken path would.
 pub(super) fn corrupt(list: &mut [Screened]) {
     if let Some(first) = list.first_mut() {
