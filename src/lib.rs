@@ -219,15 +219,10 @@ pub mod fuzzing {
         if !crate::files::fhir_response::is_response(text) {
             return;
         }
-        if let Ok(answers_text) =
-            crate::files::fhir_response::to_answers_text(text, &|q| rs.takes_list(q))
-            && let Ok(doc) =
-                yaml::parse::<crate::files::answers::AnswersDoc>(&answers_text, FileId::MAIN)
-        {
-            let _ = crate::files::answers::bind(
+        if let Some(Ok(whole)) = crate::files::fhir_response::read(text) {
+            let _ = crate::files::fhir_response::read_answers(
                 rs,
-                &doc,
-                &answers_text,
+                &whole,
                 crate::files::answers::Match::Strict,
             );
         }

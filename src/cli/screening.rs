@@ -103,12 +103,19 @@ impl AnswersFile {
     /// The answers, checked against `rs`.
     pub fn bind(&self, rs: &RuleSet, mode: Match) -> Result<Vec<Answer>, AppError> {
         if let Some(json) = &self.response {
-            // Re-made knowing which of this rule set's questions take lists.
-            let again =
-                Self::from_response(self.name.clone(), json.clone(), &|q| rs.takes_list(q))?;
-            return answers::bind(rs, &again.doc, &again.text, mode).map_err(|d| {
-                AppError::Invalid(Diagnostics::with_text(&again.name, &again.text, d))
-            });
+            // Bound as every response is: each problem placed in the
+            // response (its JSON path), not in text it never held.
+            let name = self.name.trim_end_matches(READ_AS).to_string();
+            let failed = |message: String| AppError::Response {
+                name: name.clone(),
+                message,
+            };
+            let whole = match fhir_response::read(json) {
+                Some(Ok(v)) => v,
+                Some(Err(message)) => return Err(failed(message)),
+                None => return Err(failed("not a FHIR resource in JSON".into())),
+            };
+            return fhir_response::read_answers(rs, &whole, mode).map_err(|e| failed(e.message));
         }
         let answers = answers::bind(rs, &self.doc, &self.text, mode)
             .map_err(|d| AppError::Invalid(Diagnostics::with_text(&self.name, &self.text, d)))?;

@@ -305,3 +305,24 @@ fn batch_reads_questionnaire_responses_line_by_line() {
         assert_eq!(&row["outcome"], outcome, "{out}");
     }
 }
+
+/// An answer skip logic set aside is not in the QuestionnaireResponse (a
+/// question not asked has no answer there); the Observation says it, so
+/// no recorded answer vanishes from the FHIR output without a word.
+#[test]
+fn the_observation_says_what_was_recorded_but_not_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("case.yaml");
+    let text = std::fs::read_to_string(case("met.yaml"))
+        .expect("case")
+        .replace("thrust_contraindicated: no", "thrust_contraindicated: yes");
+    std::fs::write(&file, text).expect("write");
+    let b: serde_json::Value =
+        serde_json::from_str(&ok(&["run", "-a", file.to_str().expect("utf-8"), "-f", "fhir"]))
+            .expect("json");
+    let notes = b["entry"][1]["resource"]["note"].to_string();
+    assert!(
+        notes.contains("Recorded but not asked here: Thigh thrust test = yes (not used"),
+        "{notes}"
+    );
+}

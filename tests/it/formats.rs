@@ -123,7 +123,7 @@ fn set_reruns_with_changed_answers_and_shows_the_difference() {
     ]);
     assert!(out.contains("outcome: not_met -> met"), "{out}");
     assert!(out.contains("diagnostic_blocks: NOT MET -> met"), "{out}");
-    assert!(out.contains("Outcome: MET"), "{out}");
+    assert!(out.contains("Outcome (hypothetical): MET"), "{out}");
 
     let bad = run(&[
         "run",

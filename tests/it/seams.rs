@@ -427,3 +427,40 @@ fn a_second_walk_on_the_same_file_is_refused() {
     a.send_control('c').expect("ctrl-c");
     let _ = a.exp_eof();
 }
+
+/// Regression: a bad value in a QuestionnaireResponse was reported at a
+/// line and column of YAML text the response was turned into (`x.json (a
+/// FHIR QuestionnaireResponse, read as answers):23:18` under a line the file
+/// never held). Every reader of responses now binds them in one step that
+/// places each problem in the response by its JSON path.
+#[test]
+fn a_fhir_problem_is_placed_in_the_response_itself() {
+    let mut r = met_response();
+    item(&mut r, "block_count")["answer"] = serde_json::json!([{"valueInteger": 40}]);
+    let o = run_stdin(&["run", "--answers", "-"], &r.to_string());
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(": at item[")
+            && err.contains("]: block_count: 40 is outside the range 0 to 10"),
+        "{err}"
+    );
+    assert!(!err.contains("read as answers):"), "{err}");
+    // The same response as a batch row says the same.
+    let o = run_stdin(&["batch", "-", "--input-format", "jsonl"], &r.to_string());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("block_count: 40 is outside the range 0 to 10"),
+        "{out}"
+    );
+    // A linkId no rule set knows is named, with a suggestion.
+    let mut r = met_response();
+    item(&mut r, "saddle_anaesthesia")["linkId"] = serde_json::json!("sadle_anaesthesia");
+    let o = run_stdin(&["run", "--answers", "-"], &r.to_string());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("has no question 'sadle_anaesthesia'") && err.contains("saddle_anaesthesia"),
+        "{err}"
+    );
+}

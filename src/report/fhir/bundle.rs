@@ -81,7 +81,7 @@ pub fn bundle(s: &Summary, response: Value, authored: &str) -> Value {
         escape(&s.date),
         escape(crate::report::NOT_ADVICE)
     );
-    let observation = json!({
+    let mut observation = json!({
         "resourceType": "Observation",
         "status": if final_outcome { "final" } else { "preliminary" },
         "text": {"status": "generated", "div": narrative},
@@ -101,6 +101,20 @@ pub fn bundle(s: &Summary, response: Value, authored: &str) -> Value {
             {"text": crate::report::NOT_ADVICE},
         ],
     });
+    // Answers skip logic set aside are not in the response (a question not
+    // asked has no answer there): the Observation says them, so none
+    // vanishes without a word.
+    if !s.recorded_not_asked.is_empty() {
+        let said: Vec<&str> = s
+            .recorded_not_asked
+            .iter()
+            .map(|(a, _)| a.words.as_str())
+            .collect();
+        if let Some(notes) = observation["note"].as_array_mut() {
+            notes
+                .push(json!({"text": format!("Recorded but not asked here: {}", said.join("; "))}));
+        }
+    }
     json!({
         "resourceType": "Bundle",
         "type": "collection",

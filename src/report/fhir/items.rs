@@ -46,6 +46,26 @@ const OUTCOME_STYLES: [(&str, &str); 6] = [
     ("met", "color:#1f6f1f;font-weight:bold"),
 ];
 
+/// One display item per outcome sentence, each shown (styled by what it
+/// means) only while it is the outcome; `place` keeps the linkIds of the
+/// top group and the result group apart.
+fn outcome_sentences(place: &str) -> impl Iterator<Item = Value> + '_ {
+    let outcome = format!("%{}", fhirpath::OUTCOME_VARIABLE);
+    OUTCOME_SENTENCES
+        .iter()
+        .zip(OUTCOME_STYLES)
+        .map(move |((code, sentence), (_, css))| {
+            styled(
+                shown_when(
+                    format!("{RESULT_PREFIX}{place}outcome-shown:{code}"),
+                    (*sentence).to_string(),
+                    format!("{outcome} = {}", fhirpath::literal(sentence)),
+                ),
+                css,
+            )
+        })
+}
+
 /// `text`, styled with CSS by the `rendering-style` extension on `_text`.
 fn styled(mut item: Value, css: &str) -> Value {
     item["_text"] = json!({"extension": [{
@@ -60,7 +80,6 @@ fn styled(mut item: Value, css: &str) -> Value {
 /// neither waits at the bottom of a long form. (The result group at the end
 /// has the same outcome, every criterion and the item the response records.)
 pub(super) fn top_group(rs: &RuleSet, names: &Names) -> Value {
-    let outcome = format!("%{}", fhirpath::OUTCOME_VARIABLE);
     let mut items: Vec<Value> = rs
         .criteria
         .iter()
@@ -77,18 +96,7 @@ pub(super) fn top_group(rs: &RuleSet, names: &Names) -> Value {
             )
         })
         .collect();
-    items.extend(OUTCOME_SENTENCES.iter().zip(OUTCOME_STYLES).map(
-        |((code, sentence), (_, css))| {
-            styled(
-                shown_when(
-                    format!("{RESULT_PREFIX}top:outcome-shown:{code}"),
-                    (*sentence).to_string(),
-                    format!("{outcome} = {}", fhirpath::literal(sentence)),
-                ),
-                css,
-            )
-        },
-    ));
+    items.extend(outcome_sentences("top:"));
     json!({
         "linkId": format!("{RESULT_PREFIX}top"),
         "text": "Outcome so far (computed from the answers below; not medical advice)",
@@ -143,18 +151,7 @@ pub(super) fn result_group(rs: &RuleSet, names: &Names) -> Value {
     // outcome: a renderer wraps an item's text, but shows a computed answer
     // in a box that may cut it ("Stop: this" without what follows, in
     // LHC-Forms). The computed item after it is what the response records.
-    items.extend(OUTCOME_SENTENCES.iter().zip(OUTCOME_STYLES).map(
-        |((code, sentence), (_, css))| {
-            styled(
-                shown_when(
-                    format!("{RESULT_PREFIX}outcome-shown:{code}"),
-                    (*sentence).to_string(),
-                    format!("{outcome} = {}", fhirpath::literal(sentence)),
-                ),
-                css,
-            )
-        },
-    ));
+    items.extend(outcome_sentences(""));
     items.push(calculated(
         format!("{RESULT_PREFIX}outcome"),
         "Outcome (as recorded in the response)".into(),

@@ -20,10 +20,9 @@ use serde::Deserializer;
 use self::flat::Keys;
 use self::visitor::LineVisitor;
 use super::{BlockReader, RowError, RowSink, split};
-use crate::diagnostics::FileId;
 use crate::engine::{Answer, RuleSet};
-use crate::files::answers::{self, AnswersDoc, Match};
-use crate::files::{fhir_response, yaml};
+use crate::files::answers::Match;
+use crate::files::fhir_response;
 
 /// Reads blocks of JSON Lines into cases.
 #[derive(Debug)]
@@ -120,16 +119,9 @@ fn response_answers(
         .get("id")
         .and_then(|i| i.as_str())
         .map(String::from);
-    let answers_text = fhir_response::answers_text(resource, &|q| rs.takes_list(q))
-        .map_err(|e| (id.clone(), RowError::Response(e)))?;
-    let doc = yaml::parse::<AnswersDoc>(&answers_text, FileId::MAIN)
-        .map_err(|d| (id.clone(), RowError::Response(d.message)))?;
-    answers::bind(rs, &doc, &answers_text, Match::Strict)
+    fhir_response::read_answers(rs, resource, Match::Strict)
         .map(|a| (id.clone(), a))
-        .map_err(|ds| {
-            let first = ds.first().map_or_else(String::new, |d| d.message.clone());
-            (id.clone(), RowError::Response(first))
-        })
+        .map_err(|e| (id.clone(), RowError::Response(e.message)))
 }
 
 /// One line bound: its case id (if any) and its first problem (if any).
