@@ -38,6 +38,11 @@ pub fn not_ruled_out(labels: &str) -> String {
     format!("RED FLAG NOT RULED OUT: {labels} not assessed; assess before anything else.")
 }
 
+/// An incomplete screening while a red flag is not ruled out: said after
+/// the red-flag warning, so it never reassures ("nothing rules the patient
+/// out") where a red flag is still open.
+pub const INCOMPLETE_RED_FLAG_OPEN: &str = "INCOMPLETE: nothing can be concluded until the red flag above and the other unknowns below are assessed.";
+
 /// The red-flag outcome in words, by the most pressing flag present.
 pub const fn red_flag_text(urgency: Urgency) -> &'static str {
     match urgency {
@@ -193,11 +198,12 @@ impl Summary {
         if open.is_empty() {
             return outcome_text(self.outcome).to_string();
         }
-        format!(
-            "{} {}",
-            not_ruled_out(&open.join("; ")),
+        let then = if self.outcome == Outcome::Incomplete {
+            INCOMPLETE_RED_FLAG_OPEN
+        } else {
             outcome_text(self.outcome)
-        )
+        };
+        format!("{} {then}", not_ruled_out(&open.join("; ")))
     }
 
     /// For teaching, after a red flag: what the outcome would be without

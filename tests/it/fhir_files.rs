@@ -317,9 +317,14 @@ fn the_observation_says_what_was_recorded_but_not_asked() {
         .expect("case")
         .replace("thrust_contraindicated: no", "thrust_contraindicated: yes");
     std::fs::write(&file, text).expect("write");
-    let b: serde_json::Value =
-        serde_json::from_str(&ok(&["run", "-a", file.to_str().expect("utf-8"), "-f", "fhir"]))
-            .expect("json");
+    let b: serde_json::Value = serde_json::from_str(&ok(&[
+        "run",
+        "-a",
+        file.to_str().expect("utf-8"),
+        "-f",
+        "fhir",
+    ]))
+    .expect("json");
     let notes = b["entry"][1]["resource"]["note"].to_string();
     assert!(
         notes.contains("Recorded but not asked here: Thigh thrust test = yes (not used"),

@@ -51,6 +51,7 @@ fn shown_items(j: &Value) -> BTreeSet<String> {
     let code = match j["outcome"].as_str().expect("outcome") {
         "red_flag" if text.starts_with("RED FLAG: a risk factor") => "red_flag_investigate",
         "red_flag" => "red_flag_urgent",
+        "incomplete" if text.starts_with("RED FLAG NOT RULED OUT") => "incomplete_red_flag_open",
         other => other,
     };
     // Once a red flag is present, the others' warnings are not shown.

@@ -410,3 +410,31 @@ fn a_what_if_is_never_presented_as_the_patients_record() {
     assert!(html.contains("Signature:") && html.contains("Patient identifier:"));
     assert!(!html.contains("HYPOTHETICAL"));
 }
+
+/// Regression: with a red flag unknown, the outcome read "RED FLAG NOT
+/// RULED OUT: ... assess before anything else. INCOMPLETE: nothing rules
+/// the patient out so far, ...": the second sentence contradicted the
+/// first. It now says nothing can be concluded until the red flag is
+/// assessed, in every format and in the FHIR form's computed sentence.
+#[test]
+fn an_unknown_red_flag_is_never_followed_by_a_reassurance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("case.yaml");
+    std::fs::write(
+        &file,
+        "rule_set: nass-2015\nanswers:\n  bladder_bowel_dysfunction: unknown\n",
+    )
+    .expect("write");
+    let f = file.to_str().expect("utf-8");
+    let j: serde_json::Value =
+        serde_json::from_str(&ok(&["run", "-a", f, "-f", "json"])).expect("json");
+    let text = j["outcome_text"].as_str().expect("text");
+    assert!(text.starts_with("RED FLAG NOT RULED OUT:"), "{text}");
+    assert!(!text.contains("nothing rules the patient out"), "{text}");
+    assert!(
+        text.ends_with("INCOMPLETE: nothing can be concluded until the red flag above and the other unknowns below are assessed."),
+        "{text}"
+    );
+    let q = ok(&["export", "fhir-questionnaire"]);
+    assert!(q.contains("INCOMPLETE: nothing can be concluded until the red flag above"));
+}

@@ -434,14 +434,26 @@ pub fn outcome(rs: &RuleSet, names: &Names) -> String {
     } else {
         balanced(&empties, " or ")
     };
+    // An incomplete screening with a red flag still unknown is worded so
+    // it never reassures (as the CLI's sentence).
+    let red_empties: Vec<String> = (0..rs.criteria.len())
+        .filter(|&ci| rs.criteria[ci].kind == CriterionKind::RedFlag)
+        .map(|ci| format!("%{}.empty()", names.criterion[ci]))
+        .collect();
+    let red_open = if red_empties.is_empty() {
+        "false".to_string()
+    } else {
+        balanced(&red_empties, " or ")
+    };
     let text = |o: Outcome| literal(crate::report::outcome_text(o));
     format!(
-        "iif({}, iif({urgent} contains true, {}, {}), iif({exclusions} contains true, {}, iif({indications} contains false, {}, iif({any_unknown}, {}, {}))))",
+        "iif({}, iif({urgent} contains true, {}, {}), iif({exclusions} contains true, {}, iif({indications} contains false, {}, iif({any_unknown}, iif({red_open}, {}, {}), {}))))",
         red_flag_present(rs, names),
         literal(crate::report::RED_FLAG_URGENT),
         literal(crate::report::RED_FLAG_INVESTIGATE),
         text(Outcome::Excluded),
         text(Outcome::NotMet),
+        literal(crate::report::INCOMPLETE_RED_FLAG_OPEN),
         text(Outcome::Incomplete),
         text(Outcome::Met),
     )

@@ -22,7 +22,7 @@ pub(super) fn shown_when(link_id: String, text: String, expression: String) -> V
 }
 
 /// Every sentence the computed outcome can be, with a code for its item.
-pub(super) const OUTCOME_SENTENCES: [(&str, &str); 6] = [
+pub(super) const OUTCOME_SENTENCES: [(&str, &str); 7] = [
     ("red_flag_urgent", crate::report::RED_FLAG_URGENT),
     ("red_flag_investigate", crate::report::RED_FLAG_INVESTIGATE),
     ("excluded", crate::report::outcome_text(Outcome::Excluded)),
@@ -31,18 +31,23 @@ pub(super) const OUTCOME_SENTENCES: [(&str, &str); 6] = [
         "incomplete",
         crate::report::outcome_text(Outcome::Incomplete),
     ),
+    (
+        "incomplete_red_flag_open",
+        crate::report::INCOMPLETE_RED_FLAG_OPEN,
+    ),
     ("met", crate::report::outcome_text(Outcome::Met)),
 ];
 
 /// How each outcome sentence is styled where it is shown: red for a red
 /// flag, amber for a reason against surgery or a missing answer, green for
 /// met; always in words too (colour is never the only signal).
-const OUTCOME_STYLES: [(&str, &str); 6] = [
+const OUTCOME_STYLES: [(&str, &str); 7] = [
     ("red_flag_urgent", "color:#a40000;font-weight:bold"),
     ("red_flag_investigate", "color:#a40000;font-weight:bold"),
     ("excluded", "color:#8a4b00;font-weight:bold"),
     ("not_met", "color:#8a4b00;font-weight:bold"),
     ("incomplete", "color:#5a5a00;font-weight:bold"),
+    ("incomplete_red_flag_open", "color:#a40000;font-weight:bold"),
     ("met", "color:#1f6f1f;font-weight:bold"),
 ];
 
