@@ -81,13 +81,12 @@ pub fn render(s: &Summary) -> String {
     let figures: Vec<_> = s.figures().collect();
     if !figures.is_empty() {
         body.push_str("<h2>Evidence</h2><ul>");
-        for (c, (text, source)) in figures {
+        for (c, text, n) in figures {
             let _ = write!(
                 body,
-                "<li>{}: {} [{}]</li>",
+                "<li>{}: {} <a href=\"#ref{n}\">[{n}]</a></li>",
                 escape(&c.label),
-                escape(text),
-                escape(source)
+                escape(text)
             );
         }
         body.push_str("</ul>\n");

@@ -112,14 +112,8 @@ pub fn render(s: &Summary) -> String {
     let figures: Vec<_> = s.figures().collect();
     if !figures.is_empty() {
         let _ = writeln!(out, "\n## Evidence\n");
-        for (c, (text, source)) in figures {
-            let _ = writeln!(
-                out,
-                "- {}: {} \\[{}\\]",
-                escape(&c.label),
-                escape(text),
-                escape(source)
-            );
+        for (c, text, n) in figures {
+            let _ = writeln!(out, "- {}: {} \\[{n}\\]", escape(&c.label), escape(text));
         }
     }
     if let Some(stopped) = s.stopped_by_red_flag() {

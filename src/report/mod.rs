@@ -232,11 +232,19 @@ impl Summary {
         }
     }
 
-    /// The teaching figures that apply to this case, with their criterion.
-    pub fn figures(&self) -> impl Iterator<Item = (&CriterionLine, &(String, String))> {
-        self.criteria
-            .iter()
-            .flat_map(|c| c.evidence.iter().map(move |e| (c, e)))
+    /// The teaching figures that apply to this case, with their criterion
+    /// and the number of their source among the references.
+    pub fn figures(&self) -> impl Iterator<Item = (&CriterionLine, &str, usize)> {
+        self.criteria.iter().flat_map(move |c| {
+            c.evidence.iter().map(move |(text, source)| {
+                let n = self
+                    .references
+                    .iter()
+                    .find(|r| &r.id == source)
+                    .map_or(0, |r| r.number);
+                (c, text.as_str(), n)
+            })
+        })
     }
 
     /// Criteria that could not be checked against their sources, with why.
@@ -276,8 +284,8 @@ impl Summary {
     }
 
     pub fn new(rs: &RuleSet, ev: &Evaluation, date: &str, sections: Sections) -> Self {
-        let (references, mut refs) = record::references(rs);
-        let criteria = rs
+        let (mut references, mut refs) = record::references(rs);
+        let criteria: Vec<CriterionLine> = rs
             .criteria
             .iter()
             .enumerate()
@@ -329,6 +337,20 @@ impl Summary {
                 unverified: c.unverified.clone(),
             })
             .collect();
+        // A figure's source is cited by number like the criteria's, so
+        // every citation resolves to a numbered reference.
+        for (_, source) in criteria.iter().flat_map(|c: &CriterionLine| &c.evidence) {
+            if !references.iter().any(|r| &r.id == source)
+                && let Some(s) = rs.meta.sources.iter().find(|s| &s.id == source)
+            {
+                references.push(record::Reference {
+                    number: references.len() + 1,
+                    id: s.id.clone(),
+                    citation: s.citation.trim().to_string(),
+                    url: s.url.clone(),
+                });
+            }
+        }
         let pick = |list: Vec<usize>| {
             list.into_iter()
                 .map(|qi| AnswerLine {

@@ -263,8 +263,8 @@ pub fn render(s: &Summary, style: Style) -> String {
     if s.figures().next().is_some() {
         out.push('\n');
         let _ = writeln!(out, "Evidence:");
-        for (c, (text, source)) in s.figures() {
-            let line = format!("{}: {} [{source}]", inert_line(&c.label), inert(text));
+        for (c, text, n) in s.figures() {
+            let line = format!("{}: {} [{n}]", inert_line(&c.label), inert(text));
             wrap(&mut out, &line, width, "  - ", 4);
         }
     }

@@ -438,3 +438,37 @@ fn an_unknown_red_flag_is_never_followed_by_a_reassurance() {
     let q = ok(&["export", "fhir-questionnaire"]);
     assert!(q.contains("INCOMPLETE: nothing can be concluded until the red flag above"));
 }
+
+/// Regression: the Evidence section cited `[laslett2005]`, a raw source id
+/// missing from the numbered references. Every citation in every example
+/// summary is a number that the reference list resolves.
+#[test]
+fn every_citation_resolves_to_a_numbered_reference() {
+    for c in ["met", "not-met", "incomplete", "red-flag", "excluded"] {
+        let out = ok(&["run", "-a", &case(&format!("{c}.yaml"))]);
+        let (body, refs) = out.split_once("\nReferences:\n").expect("references");
+        let listed: Vec<String> = refs
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix('[')?.split_once(']'))
+            .map(|(n, _)| n.to_string())
+            .collect();
+        let mut cited = 0;
+        for piece in body.split('[').skip(1) {
+            let Some((inside, _)) = piece.split_once(']') else {
+                continue;
+            };
+            assert!(
+                inside.chars().all(|ch| ch.is_ascii_digit()) || inside.contains(' '),
+                "{c}: a citation [{inside}] is not a reference number"
+            );
+            if inside.chars().all(|ch| ch.is_ascii_digit()) {
+                assert!(
+                    listed.contains(&inside.to_string()),
+                    "{c}: [{inside}] is not listed"
+                );
+                cited += 1;
+            }
+        }
+        assert!(cited > 0, "{c}: nothing cited");
+    }
+}
