@@ -8,6 +8,7 @@
 pub mod compare;
 pub mod describe;
 pub mod number_range;
+pub mod shortfall;
 pub mod vignettes;
 pub mod what_if;
 pub mod what_would_change;

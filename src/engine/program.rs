@@ -48,7 +48,7 @@ enum Op {
     AnyLeaves(Range32),
     /// The top value is an item of an `at_least` with `skipped: not_met`
     /// that tests question `q`, whose skip rule is `rule`: false if that
-    /// rule decided not to ask it (as [`RuleSet::skipped`] decides).
+    /// rule decided not to ask it (as [`RuleSet::item`] decides).
     Skipped { q: u32, rule: NodeId },
 }
 

@@ -33,11 +33,14 @@ pub fn escape(s: &str) -> String {
 pub fn render(s: &Summary) -> String {
     let mut rows = String::new();
     for c in &s.criteria {
-        let decided: Vec<String> = c
+        let mut decided: Vec<String> = c
             .decided_by
             .iter()
             .map(|a| format!("{}: {}", escape(&a.short), escape(&a.words)))
             .collect();
+        if let Some(m) = c.missing_text() {
+            decided.push(format!("<strong>{}</strong>", escape(&m)));
+        }
         let refs: Vec<String> = c
             .refs
             .iter()

@@ -67,6 +67,9 @@ struct CriterionJson<'a> {
     /// Red flags only: "urgent" or "investigate".
     #[serde(skip_serializing_if = "Option::is_none")]
     urgency: Option<&'static str>,
+    /// An indication not met: each requirement that fails, with the answer
+    /// given; a criterion unknown: what it waits for. Empty otherwise.
+    missing: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -139,6 +142,7 @@ pub fn value(s: &Summary) -> Value {
                     .collect(),
                 unverified: c.unverified.as_deref(),
                 urgency: (c.kind == CriterionKind::RedFlag).then(|| c.urgency.as_str()),
+                missing: &c.missing,
             })
             .collect(),
         unanswered: s.unanswered.iter().map(|a| a.question.as_str()).collect(),

@@ -79,11 +79,14 @@ pub fn render(s: &Summary) -> String {
     let _ = writeln!(out, "| Criterion | Kind | Status | Decided by | Sources |");
     let _ = writeln!(out, "|---|---|---|---|---|");
     for c in &s.criteria {
-        let decided: Vec<String> = c
+        let mut decided: Vec<String> = c
             .decided_by
             .iter()
             .map(|a| format!("{}: {}", escape(&a.short), escape(&a.words)))
             .collect();
+        if let Some(m) = c.missing_text() {
+            decided.push(format!("**{}**", escape(&m)));
+        }
         let refs: Vec<String> = c.refs.iter().map(|n| format!("\\[{n}\\]")).collect();
         let mark = if c.unverified.is_some() {
             " **(UNVERIFIED)**"

@@ -99,6 +99,26 @@ pub struct CriterionLine {
     pub unverified: Option<String>,
     /// Numbers of its sources in [`Summary::references`].
     pub refs: Vec<usize>,
+    /// For an indication not met, each requirement that fails (with the
+    /// answer given); for a criterion unknown, what it waits for.
+    pub missing: Vec<String>,
+}
+
+impl CriterionLine {
+    /// What keeps the criterion from the patient's side, in one line:
+    /// "Missing: ..." for an indication not met, "Open: not known: ..."
+    /// for a criterion unknown.
+    pub fn missing_text(&self) -> Option<String> {
+        if self.missing.is_empty() {
+            return None;
+        }
+        let lead = if self.holds == Tri::Unknown {
+            "Open"
+        } else {
+            "Missing"
+        };
+        Some(format!("{lead}: {}", self.missing.join("; ")))
+    }
 }
 
 /// Everything a report shows, gathered once.
@@ -335,6 +355,7 @@ impl Summary {
                     .collect(),
                 urgency: c.urgency,
                 unverified: c.unverified.clone(),
+                missing: crate::analysis::shortfall::shortfall(rs, ev, ci),
             })
             .collect();
         // A figure's source is cited by number like the criteria's, so

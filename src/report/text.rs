@@ -144,6 +144,14 @@ fn criterion(out: &mut String, c: &CriterionLine, width: usize, style: Style) {
             LABEL_AT + 2,
         );
     }
+    if let Some(line) = missing_line(c) {
+        wrap(out, &line, width, &" ".repeat(LABEL_AT + 2), LABEL_AT + 2);
+    }
+}
+
+/// [`CriterionLine::missing_text`], safe for the terminal.
+fn missing_line(c: &CriterionLine) -> Option<String> {
+    c.missing_text().map(|m| inert_line(&m).into_owned())
 }
 
 /// Renders the whole summary, with any sections it carries before the
@@ -256,7 +264,15 @@ pub fn render(s: &Summary, style: Style) -> String {
         out.push('\n');
         let _ = writeln!(out, "What this means:");
         for c in unmet {
-            let text = format!("{}: {}", inert_line(&c.label), inert(c.if_not_met.trim()));
+            // What fails first, then the rule set's advice for it.
+            let text = match missing_line(c) {
+                Some(m) => format!(
+                    "{}: {m}. {}",
+                    inert_line(&c.label),
+                    inert(c.if_not_met.trim())
+                ),
+                None => format!("{}: {}", inert_line(&c.label), inert(c.if_not_met.trim())),
+            };
             wrap(&mut out, &text, width, "  - ", 4);
         }
     }

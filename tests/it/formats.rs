@@ -472,3 +472,51 @@ fn every_citation_resolves_to_a_numbered_reference() {
         assert!(cited > 0, "{c}: nothing cited");
     }
 }
+
+/// A NOT MET row said only which criterion failed ("... including all four
+/// components" above the components given): the reader had to work out
+/// that bracing was the gap. Each not-met or unknown criterion now says
+/// what fails or is missing, in words, in every format.
+#[test]
+fn a_not_met_criterion_says_what_is_missing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("case.yaml");
+    let text = std::fs::read_to_string(case("met.yaml"))
+        .expect("case")
+        .replace("bracing, ", "")
+        .replace(
+            "second_block_relief_percent: 75",
+            "second_block_relief_percent: 60",
+        );
+    std::fs::write(&file, text).expect("write");
+    let f = file.to_str().expect("utf-8");
+    let out = ok(&["run", "-a", f]).replace("\n                    ", " ");
+    assert!(
+        out.contains("Missing: Non-operative care included: missing Bracing or an SI belt"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Relief after block 2: 60%, needs at least 75%"),
+        "{out}"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&ok(&["run", "-a", f, "-f", "json"])).expect("json");
+    let missing: Vec<String> = j["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .flat_map(|c| c["missing"].as_array().cloned().unwrap_or_default())
+        .filter_map(|m| m.as_str().map(String::from))
+        .collect();
+    assert!(
+        missing.contains(&"Non-operative care included: missing Bracing or an SI belt".to_string()),
+        "{missing:?}"
+    );
+    assert!(
+        ok(&["run", "-a", f, "-f", "markdown"])
+            .contains("**Missing: Non-operative care included: missing Bracing or an SI belt**")
+    );
+    assert!(ok(&["run", "-a", f, "-f", "html"]).contains(
+        "<strong>Missing: Non-operative care included: missing Bracing or an SI belt</strong>"
+    ));
+}

@@ -43,7 +43,7 @@ pub fn is_response(text: &str) -> bool {
 }
 
 /// `text` parsed, when it is a QuestionnaireResponse (or a Bundle holding
-/// one): parse once with this, then take [`answers_text`] of it. `None`
+/// one): parse once with this, then bind it with [`read_answers`]. `None`
 /// when it is not one; an error when it is one but holds a key twice in one
 /// object (JSON readers keep the last, which would silently drop an
 /// answer).
