@@ -308,6 +308,9 @@ pub enum Format {
     Markdown,
     /// A self-contained, printable HTML page.
     Html,
+    /// Plain text for a chart note (at most 15 lines): outcome, red flags,
+    /// what is missing, what to assess, rule set and time, not-advice.
+    Note,
     /// A FHIR R4 Bundle: the QuestionnaireResponse and an Observation of the
     /// outcome (see `export fhir-questionnaire`).
     Fhir,

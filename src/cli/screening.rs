@@ -158,6 +158,7 @@ pub fn render(
         Format::Text => report::text::render(&summary, output::stdout_style(req.color)),
         Format::Markdown => report::markdown::render(&summary),
         Format::Html => report::html::render(&summary),
+        Format::Note => report::note::render(&summary),
         Format::Json => report::json::render(&summary),
         Format::Fhir => {
             let authored = clock::now_utc();

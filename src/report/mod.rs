@@ -12,6 +12,7 @@ pub mod graph;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod note;
 pub mod record;
 pub mod sections;
 pub mod table;

@@ -520,3 +520,43 @@ fn a_not_met_criterion_says_what_is_missing() {
         "<strong>Missing: Non-operative care included: missing Bracing or an SI belt</strong>"
     ));
 }
+
+/// `--format note` pastes into a chart: at most 15 plain lines, no
+/// Markdown or HTML, the not-advice sentence last, and a what-if says so
+/// first.
+#[test]
+fn a_chart_note_is_short_plain_and_honest() {
+    for c in ["met", "not-met", "incomplete", "red-flag", "excluded"] {
+        let note = ok(&["run", "-a", &case(&format!("{c}.yaml")), "-f", "note"]);
+        let lines: Vec<&str> = note.lines().collect();
+        assert!(lines.len() <= 15, "{c}: {} lines", lines.len());
+        assert!(
+            lines
+                .last()
+                .is_some_and(|l| l.starts_with("NOT MEDICAL ADVICE")),
+            "{c}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("Rule set nass-2015 version ")),
+            "{c}"
+        );
+        for bad in ["**", "<", "`", "\\[", "&gt;", "> ["] {
+            assert!(!note.contains(bad), "{c}: markup {bad:?} in {note}");
+        }
+    }
+    let what_if = ok(&[
+        "run",
+        "-a",
+        &case("not-met.yaml"),
+        "--set",
+        "block_count=2",
+        "-f",
+        "note",
+    ]);
+    assert!(
+        what_if.starts_with("HYPOTHETICAL: answers changed by --set"),
+        "{what_if}"
+    );
+}
