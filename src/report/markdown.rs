@@ -63,13 +63,10 @@ pub fn render(s: &Summary) -> String {
         s.date
     );
     if s.outcome == Outcome::RedFlag {
-        // An alert (GitHub and many viewers draw it as a red box; others
-        // as a quotation), never styled like a met outcome.
-        let _ = writeln!(
-            out,
-            "> [!CAUTION]\n> **Outcome: {}**\n",
-            escape(&s.outcome_sentence())
-        );
+        // A quotation in bold, set apart from any other outcome: plain
+        // CommonMark, where GitHub's `[!CAUTION]` alert is read literally
+        // by every other viewer and by a chart that pastes the text.
+        let _ = writeln!(out, "> **Outcome: {}**\n", escape(&s.outcome_sentence()));
     } else {
         let _ = writeln!(out, "**Outcome: {}**\n", escape(&s.outcome_sentence()));
     }
