@@ -105,7 +105,10 @@ fn the_questionnaire_computes_and_shows_every_criterion() {
         items[0]["linkId"],
         "sij-screen:outcome-shown:red_flag_urgent"
     );
-    assert_eq!(items[6]["linkId"], "sij-screen:outcome");
+    assert_eq!(
+        items[OUTCOME_SENTENCES.len()]["linkId"],
+        "sij-screen:outcome"
+    );
     assert_eq!(items.len(), OUTCOME_SENTENCES.len() + rs.criteria.len() + 2);
     // One display item per sentence the outcome can be, each shown only
     // while it is the outcome.
