@@ -41,7 +41,7 @@ fn a_red_flag_stops_the_walk_and_says_why() {
     p.exp_string("RED FLAG: Red flag").expect("notice");
     p.exp_string("urgent medical evaluation")
         .expect("plain words");
-    p.exp_string("Raised by: flag = yes")
+    p.exp_string("Raised by the answer: Red flag present")
         .expect("which answers");
     pick(&mut p, "Stop the screening here?", 0);
     p.exp_string("Outcome: RED FLAG").expect("summary");

@@ -83,8 +83,10 @@ pub trait Prompter {
     fn ask(&mut self, ask: &Ask<'_>) -> Result<Reply, PromptError>;
     /// Shows every answer; the user finishes or picks one to change.
     fn review(&mut self, rows: &[ReviewRow]) -> Result<ReviewChoice, PromptError>;
-    /// Shows a message (a red flag, a note).
+    /// Shows a warning (a red flag), set apart.
     fn notice(&mut self, text: &str) -> Result<(), PromptError>;
+    /// Shows a plain line of information ("nothing before this question").
+    fn info(&mut self, text: &str) -> Result<(), PromptError>;
     /// After a red flag's notice: stop here (true), or go back and change
     /// the answer that raised it (false).
     fn confirm_red_flag(&mut self) -> Result<bool, PromptError>;
@@ -265,11 +267,10 @@ impl<'a> Walk<'a> {
             .deciding_questions(ci, &ev)
             .into_iter()
             .map(|qi| {
-                format!(
-                    "{} = {}",
-                    self.rules.questions[qi].id,
-                    ev.answers[qi].describe(&self.rules.questions[qi])
-                )
+                // In words, as the clinician answered it: the question's
+                // short label, not its id.
+                let q = &self.rules.questions[qi];
+                format!("{}: {}", q.short, ev.answers[qi].describe(q))
             })
             .collect();
         let what = match c.urgency {
@@ -281,9 +282,9 @@ impl<'a> Walk<'a> {
             }
         };
         let mut text = format!(
-            "RED FLAG: {}.\n{what}\nRaised by: {}",
+            "RED FLAG: {}.\n{what}\nRaised by the answer: {}",
             c.label.trim_end_matches('.'),
-            raised.join(", ")
+            raised.join("; ")
         );
         if self.teach {
             text.push_str("\n(Teaching mode: continuing past the red flag; the result will be marked red flag.)");
@@ -336,6 +337,8 @@ impl<'a> Walk<'a> {
                     self.history.retain(|&h| h != qi);
                     self.visited[qi] = false;
                     if self.history.is_empty() {
+                        // Said, so the key does not seem to do nothing.
+                        prompter.info("This is the first question: there is nothing before it.")?;
                         self.forced = Some(qi);
                     } else {
                         self.go_back();

@@ -472,6 +472,10 @@ impl Prompter for TermPrompter {
         )
     }
 
+    fn info(&mut self, text: &str) -> Result<(), PromptError> {
+        self.line(text)
+    }
+
     fn notice(&mut self, text: &str) -> Result<(), PromptError> {
         self.line("")?;
         for l in text.lines() {

@@ -45,6 +45,10 @@ impl Prompter for Script {
         self.notices.push(text.to_string());
         Ok(())
     }
+    fn info(&mut self, text: &str) -> Result<(), PromptError> {
+        self.notices.push(text.to_string());
+        Ok(())
+    }
     fn confirm_red_flag(&mut self) -> Result<bool, PromptError> {
         Ok(self.confirms.pop_front().unwrap_or(true))
     }
@@ -220,7 +224,11 @@ fn red_flag_stops_the_walk_unless_teaching() {
     let end = run(&rs, &mut s, false);
     assert!(end.stopped_by_red_flag);
     assert!(s.notices[0].contains("RED FLAG: Flag"), "{}", s.notices[0]);
-    assert!(s.notices[0].contains("flag = yes"));
+    assert!(
+        s.notices[0].contains("Raised by the answer: ") && s.notices[0].ends_with(": yes"),
+        "{}",
+        s.notices[0]
+    );
 
     let mut s = script(
         &[
@@ -373,4 +381,29 @@ fn a_resumed_answer_to_a_skipped_question_is_kept_and_offered_again() {
         .expect("pct asked again");
     assert_eq!(pct.1, Answer::Number(80.0), "preselected");
     assert_eq!(end.answers[2], Answer::Number(80.0));
+}
+
+/// Esc on the first question said nothing and seemed to do nothing: the
+/// walk now says there is nothing before it, and asks the question again.
+#[test]
+fn back_on_the_first_question_says_there_is_nothing_before_it() {
+    let rs = rules();
+    let mut s = script(
+        &[
+            ("flag", Reply::Back),
+            ("flag", ans(Answer::No)),
+            ("done", ans(Answer::No)),
+            ("other", ans(Answer::No)),
+        ],
+        &[ReviewChoice::Finish],
+    );
+    let end = run(&rs, &mut s, false);
+    assert_eq!(end.answers[0], Answer::No);
+    assert!(
+        s.notices
+            .iter()
+            .any(|n| n == "This is the first question: there is nothing before it."),
+        "{:?}",
+        s.notices
+    );
 }
