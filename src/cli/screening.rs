@@ -168,6 +168,18 @@ pub fn render(
     }
 }
 
+/// The one-line recap of a screening (outcome and what decides it).
+pub fn recap(rs: &RuleSet, ev: &Evaluation) -> String {
+    let date = clock::screened_at();
+    let wanted = Wanted {
+        what_if: None,
+        why: false,
+        what_would_change: false,
+    };
+    let summary = Summary::new(rs, ev, &date, Sections::new(rs, ev, &wanted));
+    report::text::recap(&summary)
+}
+
 /// One line on standard error for each recorded answer skip logic set
 /// aside, saying what became of it; `from` names where the answer came
 /// from (the file, or `--set`).

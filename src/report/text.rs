@@ -61,6 +61,16 @@ const fn adverse_outcome(outcome: Outcome) -> Option<bool> {
 }
 
 /// The criteria that decided the outcome, in one sentence.
+/// One line that ends a walk's summary, so the outcome is in view after a
+/// long summary has scrolled: "Outcome: NOT MET. Why: ...".
+pub fn recap(s: &Summary) -> String {
+    let word = match &s.hypothetical {
+        Some(_) => format!("Outcome (hypothetical): {}", super::outcome_word(s.outcome)),
+        None => format!("Outcome: {}", super::outcome_word(s.outcome)),
+    };
+    format!("{word}. {}", reason(s))
+}
+
 fn reason(s: &Summary) -> String {
     let labels = |f: &dyn Fn(&CriterionLine) -> bool| -> Vec<String> {
         s.criteria

@@ -6,6 +6,7 @@ mod authoring;
 mod batch_cli;
 mod changes;
 mod cli;
+mod clinic;
 mod common;
 mod differential;
 mod docs;

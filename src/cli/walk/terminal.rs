@@ -5,6 +5,7 @@
 //! says in one line what was saved, and exits with 130. Saving holds a lock the
 //! handler also takes, so an interrupt never cuts a save in half.
 
+use std::io::IsTerminal as _;
 use std::path::Path;
 
 use console::{Key, Term, style};
@@ -133,8 +134,18 @@ pub fn run(
     let text = screening::render(rules, &ev, args, None);
     output::eprintln("");
     output::stdout(&text)?;
+    // The summary is long: a last line keeps the outcome in view, and says
+    // where the answers are. On a terminal it ends the summary; when the
+    // summary goes to a file or a pipe, it goes to standard error, so the
+    // clinician still sees the outcome.
+    let mut recap = screening::recap(rules, &ev);
     if let Some(p) = &save_path {
-        output::eprintln(&format!("Answers saved in {}.", p.display()));
+        recap.push_str(&format!(" Answers saved in {}.", p.display()));
+    }
+    if std::io::stdout().is_terminal() {
+        output::stdout(&format!("\n{recap}\n"))?;
+    } else {
+        output::eprintln(&recap);
     }
     Ok(Exit::Success)
 }
