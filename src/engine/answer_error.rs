@@ -7,6 +7,21 @@
 
 use super::ruleset::fmt_num;
 
+/// A written value as a message shows it: escaped (no control character
+/// reaches the terminal) and cut after 80 characters, so a 5 MB value in a
+/// hostile file gives a one-line error, not 5 MB of it.
+fn shown(text: &str) -> String {
+    const SHOWN: usize = 80;
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(SHOWN).collect();
+    let rest = chars.count();
+    if rest == 0 {
+        head.escape_debug().to_string()
+    } else {
+        format!("{}... ({} characters)", head.escape_debug(), SHOWN + rest)
+    }
+}
+
 /// A written answer that its question does not accept.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AnswerError {
@@ -14,7 +29,7 @@ pub enum AnswerError {
     #[error("this question must be answered; `unknown` is not accepted")]
     UnknownNotAllowed,
     /// Text that is not one of the yes/no words.
-    #[error("expected yes, no or unknown, found '{}'", .0.escape_debug())]
+    #[error("expected yes, no or unknown, found '{}'", shown(.0))]
     NotYesNo(String),
     /// NaN or an infinity.
     #[error("expected a finite number")]
@@ -26,16 +41,16 @@ pub enum AnswerError {
     #[error("{} is outside the range {range}", fmt_num(*.value))]
     OutOfRange { value: f64, range: String },
     /// A number written as text in a typed format (`"80"` in JSON).
-    #[error("expected a number, found the text '{}'{}", .text.escape_debug(), if *.numeric { " (write it without quotes)" } else { "" })]
+    #[error("expected a number, found the text '{}'{}", shown(.text), if *.numeric { " (write it without quotes)" } else { "" })]
     QuotedNumber { text: String, numeric: bool },
     /// Typed text that does not read as a number.
-    #[error("expected a number, found '{}'", .0.escape_debug())]
+    #[error("expected a number, found '{}'", shown(.0))]
     NotANumber(String),
     /// A laboratory limit (`<10`) where a value is needed.
-    #[error("'{}' is a limit, not a value: a number is needed (enter the exact result if the report gives one, or unknown)", .0.escape_debug())]
+    #[error("'{}' is a limit, not a value: a number is needed (enter the exact result if the report gives one, or unknown)", shown(.0))]
     Limit(String),
     /// An option id the question does not have.
-    #[error("no option '{}'{hint} (options: {options})", .id.escape_debug())]
+    #[error("no option '{}'{hint} (options: {options})", shown(.id))]
     NoOption {
         id: String,
         /// ` (did you mean 'x'?)`, or empty.
@@ -45,7 +60,7 @@ pub enum AnswerError {
     },
     /// An option beyond the index an answer can hold (the compiler caps
     /// options far below it; refused rather than wrapped).
-    #[error("option '{}' is past the last option index", .0.escape_debug())]
+    #[error("option '{}' is past the last option index", shown(.0))]
     OptionIndex(String),
     /// One option id where a list is needed (the id is valid).
     #[error("expected a list of options, write [{0}]")]
@@ -156,5 +171,13 @@ mod tests {
     fn control_characters_are_escaped() {
         let e = AnswerError::NotANumber("\u{1b}[2J".into());
         assert_eq!(e.to_string(), "expected a number, found '\\u{1b}[2J'");
+        let long = AnswerError::NotYesNo("y".repeat(5_000_000));
+        assert_eq!(
+            long.to_string(),
+            format!(
+                "expected yes, no or unknown, found '{}... (5000000 characters)'",
+                "y".repeat(80)
+            )
+        );
     }
 }
