@@ -187,7 +187,7 @@ pub fn note_not_asked(rs: &RuleSet, ev: &Evaluation, from: impl Fn(usize) -> Str
     for (qi, a) in &ev.dropped {
         let q = &rs.questions[*qi];
         let value = a.to_yaml(q).unwrap_or_default();
-        let fate = if rs.would_ask(*qi, &ev.answers) == crate::engine::Tri::Unknown {
+        let fate = if rs.is_pending(*qi, ev) {
             format!(
                 "is recorded but may not be asked (that depends on answers not known yet): {}",
                 crate::report::PENDING_USE

@@ -228,6 +228,18 @@ impl RuleSet {
         pending
     }
 
+    /// Whether the recorded answer to question `qi` is pending in `ev`: not
+    /// asked, its skip rule undecided, and counted by an `at_least` with
+    /// `skipped: not_met` (so it decides that count where both worlds
+    /// agree, see [`Item::Pending`]). Any other answer skip logic set aside
+    /// is not used at all.
+    pub fn is_pending(&self, qi: QuestionIdx, ev: &Evaluation) -> bool {
+        !ev.asked[qi]
+            && ev.recorded[qi] != Answer::Unanswered
+            && self.counted_behind_skip_rule(qi)
+            && self.would_ask(qi, &ev.answers) == Tri::Unknown
+    }
+
     /// Whether question `qi` has skip logic and an `at_least` with
     /// `skipped: not_met` counts it: then its recorded answer can decide
     /// that count while its skip rule is undecided ([`Item::Pending`]).

@@ -455,7 +455,7 @@ fn recorded_not_asked(rs: &RuleSet, ev: &Evaluation) -> Vec<(AnswerLine, bool)> 
                     crate::analysis::describe::words(rs, n)
                 )
             });
-            let use_ = if undecided {
+            let use_ = if rs.is_pending(qi, ev) {
                 format!("{rule}, which is not known yet: {PENDING_USE}")
             } else {
                 format!("not used: {rule}")

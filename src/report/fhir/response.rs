@@ -47,9 +47,7 @@ pub fn response(rs: &RuleSet, ev: &Evaluation, authored: &str) -> Value {
 pub(super) fn answer_items(rs: &RuleSet, ev: &Evaluation, qi: usize) -> Vec<Value> {
     let answer = if ev.asked[qi] {
         ev.answers[qi]
-    } else if rs.counted_behind_skip_rule(qi)
-        && rs.would_ask(qi, &ev.answers) == crate::engine::Tri::Unknown
-    {
+    } else if rs.is_pending(qi, ev) {
         ev.recorded[qi]
     } else {
         return Vec::new();
