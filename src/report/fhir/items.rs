@@ -80,16 +80,20 @@ fn styled(mut item: Value, css: &str) -> Value {
     item
 }
 
+/// The red flags of `rs`, with their criterion index.
+fn red_flags(rs: &RuleSet) -> impl Iterator<Item = (usize, &crate::engine::ruleset::Criterion)> {
+    rs.criteria
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == CriterionKind::RedFlag)
+}
+
 /// The group that opens the form: the outcome as it stands, styled by what
 /// it means, and each red flag as soon as it is answered present, so
 /// neither waits at the bottom of a long form. (The result group at the end
 /// has the same outcome, every criterion and the item the response records.)
 pub(super) fn top_group(rs: &RuleSet, names: &Names) -> Value {
-    let mut items: Vec<Value> = rs
-        .criteria
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind == CriterionKind::RedFlag)
+    let mut items: Vec<Value> = red_flags(rs)
         .map(|(ci, c)| {
             styled(
                 shown_when(
@@ -136,11 +140,7 @@ pub(super) fn result_group(rs: &RuleSet, names: &Names) -> Value {
     // so an incomplete screening never reads as "nothing rules the patient
     // out" while a red flag is unknown.
     let red_flag_present = fhirpath::red_flag_present(rs, names);
-    let mut items: Vec<Value> = rs
-        .criteria
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind == CriterionKind::RedFlag)
+    let mut items: Vec<Value> = red_flags(rs)
         .map(|(ci, c)| {
             shown_when(
                 format!("{RESULT_PREFIX}red-flag-open:{}", c.id),
