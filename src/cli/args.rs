@@ -17,9 +17,9 @@ use crate::compile::catalog::DEFAULT_ID;
 ///
 /// Keys in the walk: y / n / u answer yes / no / unknown, the digit beside an
 /// option picks it (in a tick list, Space or the digit ticks it), ? shows
-/// help, Esc goes back, arrows and Enter work everywhere, Ctrl-C stops (q
-/// only explains the keys). Enter on the "(choose an answer)" line records
-/// nothing.
+/// help, Esc goes back, arrows and Enter work everywhere; q or Ctrl-C
+/// stops, asking first whether to save answers not yet saved. Enter on the
+/// "(choose an answer)" line records nothing.
 #[derive(Debug, Parser)]
 #[command(name = "sij-screen", version, after_help = exit::help_text(), args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -41,8 +41,8 @@ pub enum Command {
     ///
     /// Keys in the walk: y / n / u answer yes / no / unknown, the digit beside
     /// an option picks it (in a tick list, Space or the digit ticks it), ?
-    /// shows help, Esc goes back, arrows and Enter work everywhere, Ctrl-C
-    /// stops (q only explains the keys).
+    /// shows help, Esc goes back, arrows and Enter work everywhere; q or
+    /// Ctrl-C stops, asking first whether to save answers not yet saved.
     Run(RunArgs),
     /// Check rule-set files; every problem is listed as file:line:col.
     Validate(ValidateArgs),

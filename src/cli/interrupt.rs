@@ -49,11 +49,6 @@ pub fn install() -> bool {
     ok
 }
 
-/// Whether the handler is in place (it will print and exit on an interrupt).
-pub fn installed() -> bool {
-    INSTALLED.load(Ordering::SeqCst)
-}
-
 /// Sets what an interrupt says happened to the user's data.
 pub fn set_message(message: impl Into<String>) {
     state().message = Some(message.into());

@@ -64,7 +64,7 @@ pub fn render(s: &Summary) -> String {
             },
             c.kind.label(),
             status_word(c.kind, c.holds),
-            decided.join("<br>"),
+            decided.join("; "),
             refs.join(" ")
         );
     }
@@ -77,19 +77,6 @@ pub fn render(s: &Summary) -> String {
                 "<li><strong>{}</strong>: {}</li>",
                 escape(&c.label),
                 escape(why.trim())
-            );
-        }
-        body.push_str("</ul>\n");
-    }
-    let figures: Vec<_> = s.figures().collect();
-    if !figures.is_empty() {
-        body.push_str("<h2>Evidence</h2><ul>");
-        for (c, text, n) in figures {
-            let _ = write!(
-                body,
-                "<li>{}: {} <a href=\"#ref{n}\">[{n}]</a></li>",
-                escape(&c.label),
-                escape(text)
             );
         }
         body.push_str("</ul>\n");
@@ -115,7 +102,36 @@ pub fn render(s: &Summary) -> String {
         }
         body.push_str("</ul>\n");
     }
+    let mut evidence = String::new();
+    // A red flag leads the record; sensitivity figures are beside the point.
+    let figures: Vec<_> = if s.outcome == Outcome::RedFlag {
+        Vec::new()
+    } else {
+        s.figures().collect()
+    };
+    if !figures.is_empty() {
+        evidence.push_str("<h2>Evidence</h2><ul>");
+        for (c, text, n) in figures {
+            let _ = write!(
+                evidence,
+                "<li>{}: {} <a href=\"#ref{n}\">[{n}]</a></li>",
+                escape(&c.label),
+                escape(text)
+            );
+        }
+        evidence.push_str("</ul>\n");
+    }
+    // Page 1 ends with the signature; the full record follows on its own
+    // page(s).
+    let _ = writeln!(
+        body,
+        "<p class=\"disclaimer\">{}</p>",
+        escape(&s.disclaimer)
+    );
+    body.push_str(sign(s));
+    body.push_str("<div class=\"record\">\n");
     record(&mut body, s);
+    body.push_str(&evidence);
     sections(&mut body, s);
     if !s.references.is_empty() {
         body.push_str("<h2>References</h2>\n<ol class=\"refs\">");
@@ -134,6 +150,7 @@ pub fn render(s: &Summary) -> String {
         }
         body.push_str("</ol>\n");
     }
+    body.push_str("</div>\n");
     let outcome_class = if s.outcome == Outcome::RedFlag {
         "outcome alert"
     } else {
@@ -169,9 +186,30 @@ table.page, table.page > * > tr > td {{ border: none; padding: 0; margin: 0; }}
 .disclaimer {{ border-top: 1px solid #999; margin-top: 2rem; padding-top: 0.5rem; font-weight: bold; }}
 ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
 @media print {{
-  @page {{ margin: 14mm; }}
-  body {{ margin: 0; max-width: none; }}
+  /* Two pages for a case: the outcome, criteria and signature on page 1,
+     the full record on page 2; page x of y at the foot of each. */
+  @page {{ size: auto; margin: 10mm 10mm 12mm; @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font: 8pt system-ui, sans-serif; }} }}
+  body {{ margin: 0; max-width: none; font-size: 8pt; line-height: 1.2; }}
+  h1 {{ font-size: 12pt; margin: 0.2rem 0; }}
+  h2 {{ font-size: 10pt; margin: 0.5rem 0 0.2rem; }}
+  p, ul, ol {{ margin: 0.2rem 0; }}
+  th, td {{ padding: 0 3px; }}
   th {{ background: none; }}
+  table {{ margin-bottom: 0.4rem; }}
+  .outcome {{ font-size: 10pt; padding: 0.25rem 0.4rem; }}
+  .ident {{ font-size: 7.5pt; margin-bottom: 0.3rem; flex-wrap: nowrap; }}
+  .ident .blank {{ min-width: 8rem; }}
+  table.criteria {{ table-layout: fixed; }}
+  .c-label {{ width: 30%; }} .c-kind {{ width: 9%; }} .c-status {{ width: 8%; }} .c-by {{ width: 44%; }} .c-src {{ width: 9%; }}
+  .sign {{ margin-top: 1rem; flex-wrap: nowrap; gap: 1.5rem; }}
+  .sign .blank {{ min-width: 9rem; }}
+  .disclaimer {{ font-size: 8pt; }}
+  .record {{ break-before: page; font-size: 7.5pt; line-height: 1.15; }}
+  .record td code {{ display: none; }}
+  table.answers {{ table-layout: fixed; }} .a-q {{ width: 66%; }} .a-a {{ width: 34%; }}
+  .record td, .record th {{ padding: 0 3px; }}
+  .record .refs, .record ul {{ font-size: 7pt; line-height: 1.1; }}
+  .disclaimer {{ margin-top: 0.5rem; }}
   .alert, .hypothetical {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
   tr, .disclaimer, .sign, li {{ break-inside: avoid; }}
 }}
@@ -182,17 +220,16 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
 <thead><tr><td>{head}</td></tr></thead>
 <tbody><tr><td>
 <h1>{heading}: {title}</h1>
-<p>Rule set <code>{id}</code> version {version} ({status}, reviewed {review_date}), SHA-256 <code>{sha}</code>. Screened {date}.</p>
+<p>Rule set <code>{id}</code> version {version} ({status}, reviewed {review_date}), SHA-256 <code>{sha}</code>.</p>
 <p class="{outcome_class}">{outcome}</p>
 {teaching}
-<table>
+<table class="criteria">
+<colgroup><col class="c-label"><col class="c-kind"><col class="c-status"><col class="c-by"><col class="c-src"></colgroup>
 <thead><tr><th>Criterion</th><th>Kind</th><th>Status</th><th>Decided by</th><th>Sources</th></tr></thead>
 <tbody>
 {rows}</tbody>
 </table>
 {body}
-{sign}
-<p class="disclaimer">{disclaimer}</p>
 </td></tr></tbody>
 </table>
 </body>
@@ -204,13 +241,11 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
         status = s.review_status,
         review_date = escape(&s.review_date),
         sha = s.sha256,
-        date = escape(&s.date),
         outcome = escape(&s.outcome_sentence()),
         teaching = s
             .teaching_note()
             .map(|n| format!("<p>{}</p>", escape(&n)))
             .unwrap_or_default(),
-        disclaimer = escape(&s.disclaimer),
         // A what-if has the banner on every printed page (the head of the
         // page table repeats) and nothing to sign or file it under.
         head = match &s.hypothetical {
@@ -231,17 +266,21 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
         } else {
             "Screening summary"
         },
-        sign = if s.hypothetical.is_some() {
-            ""
-        } else {
-            "<div class=\"sign\"><span>Assessor: <span class=\"blank\">&nbsp;</span></span><span>Signature: <span class=\"blank\">&nbsp;</span></span><span>Date: <span class=\"blank\">&nbsp;</span></span></div>"
-        },
     )
+}
+
+/// The signature block: none on a what-if, which is nothing to sign.
+fn sign(s: &Summary) -> &'static str {
+    if s.hypothetical.is_some() {
+        ""
+    } else {
+        "<div class=\"sign\"><span>Assessor: <span class=\"blank\">&nbsp;</span></span><span>Signature: <span class=\"blank\">&nbsp;</span></span><span>Date: <span class=\"blank\">&nbsp;</span></span></div>\n"
+    }
 }
 
 /// Every question with its answer, asked or not: the full record.
 fn record(out: &mut String, s: &Summary) {
-    out.push_str("<h2>All questions</h2>\n<table>\n<thead><tr><th>Question</th><th>Answer</th></tr></thead>\n<tbody>\n");
+    out.push_str("<h2>All questions</h2>\n<table class=\"answers\">\n<colgroup><col class=\"a-q\"><col class=\"a-a\"></colgroup>\n<thead><tr><th>Question</th><th>Answer</th></tr></thead>\n<tbody>\n");
     for section in &s.record {
         let _ = writeln!(
             out,

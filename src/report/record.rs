@@ -119,6 +119,41 @@ pub fn references(rs: &RuleSet) -> (Vec<Reference>, Vec<Vec<usize>>) {
     (list, per_criterion)
 }
 
+/// The references of [`references`], then the sources only questions
+/// cite (for teaching notes), and each source's number (by index into the
+/// rule set's sources; `None` when nothing cites it). The numbers of the
+/// criteria's sources are the summary's own.
+pub fn all_references(rs: &RuleSet) -> (Vec<Reference>, Vec<Option<usize>>) {
+    let (mut list, _) = references(rs);
+    let mut number_of: Vec<Option<usize>> = vec![None; rs.meta.sources.len()];
+    for r in &list {
+        if let Some(i) = rs.meta.sources.iter().position(|s| s.id == r.id) {
+            number_of[i] = Some(r.number);
+        }
+    }
+    let cited = rs.questions.iter().flat_map(|q| {
+        q.sources
+            .iter()
+            .copied()
+            .chain(q.evidence.iter().map(|e| e.source))
+    });
+    for si in cited {
+        let Some(s) = rs.meta.sources.get(si) else {
+            continue;
+        };
+        if number_of[si].is_none() {
+            list.push(Reference {
+                number: list.len() + 1,
+                id: s.id.clone(),
+                citation: s.citation.trim().to_string(),
+                url: s.url.clone(),
+            });
+            number_of[si] = Some(list.len());
+        }
+    }
+    (list, number_of)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

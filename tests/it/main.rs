@@ -17,6 +17,7 @@ mod formats;
 mod generate;
 mod golden;
 mod hostile;
+mod print;
 mod properties;
 mod pty;
 mod seams;

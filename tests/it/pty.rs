@@ -10,6 +10,7 @@ pub const DOWN: &str = "\x1b[B";
 pub const UP: &str = "\x1b[A";
 pub const ENTER: &str = "\r";
 pub const ESC: &str = "\x1b";
+pub const HOME: &str = "\x1b[H";
 
 pub fn spawn(args: &[&str]) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sij-screen"));
@@ -68,10 +69,12 @@ pub fn keep_going(p: &mut PtySession) {
     pick(p, "Finish now?", 1);
 }
 
+/// Home, then Enter: after an edit the review's cursor stays on the row
+/// just changed, not on "Finish".
 pub fn finish(p: &mut PtySession) {
     p.exp_string("Finish and show the summary")
         .expect("review page");
-    keys(p, ENTER);
+    keys(p, &format!("{HOME}{ENTER}"));
 }
 
 pub fn exit_code(mut p: PtySession) -> i32 {

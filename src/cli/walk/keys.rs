@@ -1,12 +1,14 @@
 //! Prompts answered with single keys: `y` / `n` / `u`, a digit for an
-//! option, `?` for help and Esc to go back, in every prompt, besides the
-//! arrows and Enter. dialoguer has no per-key hooks, so these two prompts
-//! (a list and a line) are drawn here with console, dialoguer's own
-//! terminal layer. `q` is never "back": it only says which keys do what.
+//! option, `?` for help, Esc to go back and `q` to stop, besides the arrows
+//! and Enter. dialoguer's prompts have no per-key hooks, no paging by rows
+//! and no help that records nothing, so these prompts (a list, a tick list
+//! and a line) are drawn here with console, dialoguer's own terminal layer,
+//! as [`Frame`]s redrawn on every key.
 
-use console::{Key, Term, style};
+use console::{Key, Term};
 
 use super::PromptError;
+use super::frame::{self, Frame, Look};
 
 /// One entry of a list: its label and the key that picks it at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +26,84 @@ impl Choice {
     }
 }
 
+/// What a prompt shows around its entries.
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// A dim line above the question: where the walk is.
+    pub title: String,
+    /// The question, once, wrapped.
+    pub question: String,
+    /// Notes under the question (teaching notes, a number's range), which a
+    /// short window may drop.
+    pub notes: Vec<String>,
+    /// Shown under the question while `?` has it open; records nothing.
+    pub help: Vec<String>,
+    /// Esc goes back (said in the line of keys only when it does).
+    pub can_go_back: bool,
+    /// `q` stops the walk here (said in the line of keys only when it does).
+    pub stoppable: bool,
+}
+
+impl View {
+    /// The rows above the entries.
+    fn head(&self, f: &mut Frame, show_help: bool) {
+        // A blank row sets the prompt apart from the answers above it, and
+        // goes with the prompt once answered.
+        f.text("", "", "", Look::Plain);
+        if !self.title.is_empty() {
+            f.text(&self.title, "", "", Look::Dim);
+        }
+        f.text(&self.question, "", "", Look::Bold);
+        for n in &self.notes {
+            f.optional(n, "  ", "  ", Look::Dim);
+        }
+        if show_help {
+            for h in &self.help {
+                f.optional(h, "  ", "    ", Look::Dim);
+            }
+        }
+    }
+
+    /// The one line of keys: what answers, then the keys every prompt has,
+    /// in fewer words when the full line is wider than `width`.
+    fn keys(&self, answer_keys: &str, show_help: bool, width: usize) -> String {
+        let mut parts = vec![answer_keys.to_string()];
+        if !self.help.is_empty() {
+            parts.push(if show_help { "? hide help" } else { "? help" }.into());
+        }
+        if self.can_go_back {
+            parts.push("Esc back".into());
+        }
+        if self.stoppable {
+            parts.push("q stop".into());
+        }
+        let full = parts.join(" · ");
+        if console::measure_text_width(&full) <= width {
+            return full;
+        }
+        let short = full
+            .replace(" or ↑↓ Enter to answer", "")
+            .replace("Space or ", "Space/")
+            .replace(" ticks · Enter done", " · Enter")
+            .replace("type a number, Enter", "number, Enter");
+        if console::measure_text_width(&short) <= width {
+            return short;
+        }
+        short
+            .replace("? hide help", "? hide")
+            .replace("? help", "?")
+    }
+}
+
+/// Draws a frame made by `build` (with the screen's height less one row,
+/// so nothing scrolls), and returns the rows drawn.
+fn draw(term: &Term, color: bool, build: impl FnOnce(&mut Frame)) -> Result<usize, PromptError> {
+    let mut f = Frame::for_term(term);
+    build(&mut f);
+    f.fit(frame::height(term).saturating_sub(1));
+    f.paint(term, color)
+}
+
 /// What a key press did to a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -31,10 +111,12 @@ pub enum Step {
     Pick(usize),
     /// Esc, Backspace or Left: go back.
     Back,
+    /// `?`: show or hide the help.
+    Help,
+    /// `q`: stop the walk (the walk asks what to do with the answers).
+    Stop,
     /// The cursor moved, or nothing happened.
     Stay,
-    /// `q`: explain the keys instead of acting.
-    Explain,
 }
 
 /// The effect of `key` on a list whose cursor is at `cursor`: pure, so it
@@ -60,7 +142,8 @@ pub fn step(items: &[Choice], cursor: &mut usize, key: &Key) -> Step {
         }
         Key::Enter | Key::Char(' ') => Step::Pick(*cursor),
         Key::Escape | Key::Backspace | Key::ArrowLeft => Step::Back,
-        Key::Char('q' | 'Q') => Step::Explain,
+        Key::Char('?') => Step::Help,
+        Key::Char('q' | 'Q') => Step::Stop,
         Key::Char(c) => {
             let c = c.to_ascii_lowercase();
             match items.iter().position(|i| i.key == Some(c)) {
@@ -75,130 +158,107 @@ pub fn step(items: &[Choice], cursor: &mut usize, key: &Key) -> Step {
     }
 }
 
-/// The keys of a list, in words, for its header.
-pub fn key_hint(items: &[Choice]) -> String {
-    let keys: String = items
+/// The keys that pick entries, in words: `y/n/u answer`, `1-5/u answer`.
+pub fn key_hint(items: &[Choice], verb: &str) -> String {
+    let keys: Vec<char> = items
         .iter()
         .filter_map(|i| i.key)
-        .filter(|k| k.is_ascii_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .collect();
-    let mut parts = Vec::new();
-    if !keys.is_empty() {
-        let shown: Vec<String> = keys.chars().map(String::from).collect();
-        parts.push(format!("keys {}", shown.join("/")));
+    let mut shown: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < keys.len() {
+        // A run of three or more digits reads as a range.
+        let mut j = i;
+        while j + 1 < keys.len()
+            && keys[j].is_ascii_digit()
+            && keys[j + 1] as u32 == keys[j] as u32 + 1
+        {
+            j += 1;
+        }
+        if j >= i + 2 {
+            shown.push(format!("{}-{}", keys[i], keys[j]));
+        } else {
+            shown.extend(keys[i..=j].iter().map(char::to_string));
+        }
+        i = j + 1;
     }
-    if items.iter().any(|i| i.key == Some('?')) {
-        parts.push("? help".into());
+    if shown.is_empty() {
+        format!("↑↓ Enter {verb}")
+    } else {
+        format!("{} or ↑↓ Enter {verb}", shown.join("/"))
     }
-    parts.push("Esc back".into());
-    parts.join(", ")
 }
 
-const EXPLAIN: &str = "  Keys: the letter or digit beside an answer picks it; arrows and Enter also work; ? shows help; Esc goes back; Ctrl-C stops (answers given so far are kept). q does nothing else.";
+/// The keys of a tick list: `Space or 1-5/0/u ticks · Enter done`.
+fn tick_hint(items: &[Choice]) -> String {
+    let picks = key_hint(items, "");
+    let keys = picks.split(" or ").next().unwrap_or_default();
+    format!("{keys} ticks · Enter done")
+}
+
+/// The neutral first entry of a list, where the cursor starts.
+pub const CHOOSE_LABEL: &str = "(choose an answer)";
+
+/// The "(choose an answer)" entry picked: nothing is recorded.
+pub const NOTHING_CHOSEN: &str = "Nothing recorded: move to an answer with the arrows first.";
+
+/// One entry's rows: the cursor mark, its key, and the label wrapped under
+/// itself.
+fn entry(f: &mut Frame, mark: &str, key: &str, label: &str, current: bool) {
+    let first = format!("{mark} {key:>3}  ");
+    let rest = " ".repeat(first.chars().count());
+    let look = if current { Look::Cursor } else { Look::Plain };
+    f.text(label, &first, &rest, look);
+}
 
 /// Draws a list and reads keys until one picks an entry (`Some(i)`) or
-/// goes back (`None`). The cursor starts at `default`; once picked, the
-/// list is replaced by one line, `prompt: answer`.
+/// goes back (`None`). The cursor starts at `default`. When `neutral`,
+/// entry 0 picks nothing: it says so and waits. `?` opens the help in
+/// place and records nothing.
 pub fn select(
     term: &Term,
-    prompt: &str,
+    view: &View,
     items: &[Choice],
     default: usize,
+    neutral: bool,
     color: bool,
 ) -> Result<Option<usize>, PromptError> {
     let mut cursor = default.min(items.len().saturating_sub(1));
     let mut message: Option<&str> = None;
-    let mut drawn = 0;
+    let mut show_help = false;
+    let answer_keys = key_hint(items, "to answer");
     let _ = term.hide_cursor();
     let result = loop {
-        if drawn > 0 {
-            term.clear_last_lines(drawn).map_err(PromptError::Io)?;
-        }
-        drawn = draw(
-            term,
-            prompt,
-            items,
-            &key_hint(items),
-            cursor,
-            message,
-            color,
-        )?;
+        let drawn = draw(term, color, |f| {
+            view.head(f, show_help);
+            for (i, item) in items.iter().enumerate() {
+                let key = item.key.map(String::from).unwrap_or_default();
+                let mark = if i == cursor { ">" } else { " " };
+                entry(f, mark, &key, &item.label, i == cursor);
+            }
+            if let Some(m) = message {
+                f.text(m, "  ", "  ", Look::Warning);
+            }
+            f.one_row(&view.keys(&answer_keys, show_help, f.width), Look::Dim);
+        })?;
         message = None;
-        let key = read_key(term)?;
-        match step(items, &mut cursor, &key) {
+        let key = read_key(term);
+        frame::clear(term, drawn)?;
+        match step(items, &mut cursor, &key?) {
+            Step::Pick(0) if neutral => message = Some(NOTHING_CHOSEN),
             Step::Pick(i) => break Some(i),
             Step::Back => break None,
-            Step::Explain => message = Some(EXPLAIN),
+            Step::Help => show_help = !show_help,
+            Step::Stop => {
+                let _ = term.show_cursor();
+                return Err(PromptError::Stop);
+            }
             Step::Stay => {}
         }
     };
-    term.clear_last_lines(drawn).map_err(PromptError::Io)?;
     let _ = term.show_cursor();
-    if let Some(i) = result {
-        report(term, prompt, &items[i].label, color)?;
-    }
     Ok(result)
-}
-
-fn draw(
-    term: &Term,
-    prompt: &str,
-    items: &[Choice],
-    keys: &str,
-    cursor: usize,
-    message: Option<&str>,
-    color: bool,
-) -> Result<usize, PromptError> {
-    let width = term.size_checked().map_or(80, |(_, w)| usize::from(w));
-    let mut lines = vec![format!("{prompt}:")];
-    for (i, item) in items.iter().enumerate() {
-        let key = match item.key {
-            Some('\u{1b}') => "Esc".to_string(),
-            Some(k) => k.to_string(),
-            None => String::new(),
-        };
-        let mark = if i == cursor { ">" } else { " " };
-        let line = format!("{mark} {key:>3}  {}", item.label);
-        let line = console::truncate_str(&line, width.saturating_sub(1), "…").into_owned();
-        lines.push(if i == cursor && color {
-            style(line).cyan().bold().to_string()
-        } else {
-            line
-        });
-    }
-    // The keys, under the list, where they do not push the question off
-    // its line; `q` replaces them with a fuller explanation.
-    let footer = message.map_or_else(|| format!("  {keys}"), str::to_string);
-    let options = textwrap::Options::new(width.saturating_sub(1).max(20)).subsequent_indent("  ");
-    lines.extend(
-        textwrap::wrap(&footer, options)
-            .into_iter()
-            .map(|l| l.into_owned()),
-    );
-    // The header may be longer than the width: cut it, so every drawn line
-    // is one screen row and the redraw clears exactly what it drew.
-    lines[0] = console::truncate_str(&lines[0], width.saturating_sub(1), "…").into_owned();
-    for l in &lines {
-        term.write_line(l).map_err(PromptError::Io)?;
-    }
-    Ok(lines.len())
-}
-
-/// The line a prompt leaves behind: the question, cut so the answer fits.
-fn report(term: &Term, prompt: &str, answer: &str, color: bool) -> Result<(), PromptError> {
-    let width = term.size_checked().map_or(80, |(_, w)| usize::from(w));
-    let answer = console::truncate_str(answer, width / 2, "…");
-    let room = width
-        .saturating_sub(console::measure_text_width(&answer) + 6)
-        .max(10);
-    let prompt = console::truncate_str(prompt, room, "…");
-    let line = if color {
-        format!("{} {prompt} · {answer}", style("✔").green())
-    } else {
-        format!("{prompt}: {answer}")
-    };
-    term.write_line(&console::truncate_str(&line, width.saturating_sub(1), "…"))
-        .map_err(PromptError::Io)
 }
 
 /// Reads one key; Ctrl-C is a key here, not a signal, so the walk (not the
@@ -219,10 +279,11 @@ pub enum Ticked {
     Done(Vec<bool>),
     Back,
     Help,
+    Stop,
 }
 
 /// The effect of `key` on a tick list: Space or an entry's key ticks or
-/// unticks, Enter is done, `?` asks for help, Esc goes back.
+/// unticks, Enter is done, `?` asks for help, Esc goes back, `q` stops.
 pub fn tick(
     items: &[Choice],
     checked: &mut [bool],
@@ -233,6 +294,7 @@ pub fn tick(
         Key::Enter => Some(Ticked::Done(checked.to_vec())),
         Key::Escape | Key::Backspace | Key::ArrowLeft => Some(Ticked::Back),
         Key::Char('?') => Some(Ticked::Help),
+        Key::Char('q' | 'Q') => Some(Ticked::Stop),
         Key::Char(' ') => {
             if let Some(c) = checked.get_mut(*cursor) {
                 *c = !*c;
@@ -257,59 +319,55 @@ pub fn tick(
     }
 }
 
-/// Draws a tick list and reads keys until Enter, `?` or Esc.
+/// Draws a tick list and reads keys until Enter gives ticks that `check`
+/// accepts (its error is shown in the list, which keeps the ticks), or
+/// until Esc (`None`). `?` opens the help in place.
 pub fn multi(
     term: &Term,
-    prompt: &str,
+    view: &View,
     items: &[Choice],
     checked: &[bool],
+    check: &dyn Fn(&[bool]) -> Result<(), &'static str>,
     color: bool,
-) -> Result<Ticked, PromptError> {
+) -> Result<Option<Vec<bool>>, PromptError> {
     let mut checked = checked.to_vec();
     let mut cursor = 0;
-    let mut drawn = 0;
+    let mut show_help = false;
+    let mut message: Option<&str> = None;
+    let answer_keys = format!("Space or {}", tick_hint(items));
     let _ = term.hide_cursor();
     let result = loop {
-        if drawn > 0 {
-            term.clear_last_lines(drawn).map_err(PromptError::Io)?;
-        }
-        let rows: Vec<Choice> = items
-            .iter()
-            .zip(&checked)
-            .map(|(i, &c)| {
-                Choice::new(
-                    format!("[{}] {}", if c { "x" } else { " " }, i.label),
-                    i.key,
-                )
-            })
-            .collect();
-        drawn = draw(
-            term,
-            prompt,
-            &rows,
-            "Space or a digit ticks, Enter when done, ? help, Esc back",
-            cursor,
-            None,
-            color,
-        )?;
-        let key = read_key(term)?;
-        if let Some(t) = tick(items, &mut checked, &mut cursor, &key) {
-            break t;
+        let drawn = draw(term, color, |f| {
+            view.head(f, show_help);
+            for (i, (item, &c)) in items.iter().zip(&checked).enumerate() {
+                let key = item.key.map(String::from).unwrap_or_default();
+                let mark = if i == cursor { ">" } else { " " };
+                let label = format!("[{}] {}", if c { "x" } else { " " }, item.label);
+                entry(f, mark, &key, &label, i == cursor);
+            }
+            if let Some(m) = message {
+                f.text(m, "  ", "  ", Look::Warning);
+            }
+            f.one_row(&view.keys(&answer_keys, show_help, f.width), Look::Dim);
+        })?;
+        message = None;
+        let key = read_key(term);
+        frame::clear(term, drawn)?;
+        match tick(items, &mut checked, &mut cursor, &key?) {
+            None => {}
+            Some(Ticked::Help) => show_help = !show_help,
+            Some(Ticked::Back) => break None,
+            Some(Ticked::Stop) => {
+                let _ = term.show_cursor();
+                return Err(PromptError::Stop);
+            }
+            Some(Ticked::Done(t)) => match check(&t) {
+                Ok(()) => break Some(t),
+                Err(m) => message = Some(m),
+            },
         }
     };
-    term.clear_last_lines(drawn).map_err(PromptError::Io)?;
     let _ = term.show_cursor();
-    if let Ticked::Done(c) = &result {
-        let picked: Vec<&str> = items
-            .iter()
-            .zip(c)
-            .filter(|(_, c)| **c)
-            .map(|(i, _)| i.label.as_str())
-            .collect();
-        if !picked.is_empty() {
-            report(term, prompt, &picked.join(", "), color)?;
-        }
-    }
     Ok(result)
 }
 
@@ -320,8 +378,10 @@ pub enum Edit {
     Submit,
     /// Esc or Left on an empty line: go back.
     Back,
-    /// `?` on an empty line: help.
+    /// `?` on an empty line: show or hide the help.
     Help,
+    /// `q` on an empty line: stop the walk.
+    Stop,
     /// The text changed, or nothing happened.
     Stay,
 }
@@ -338,7 +398,8 @@ pub fn edit(text: &mut String, key: &Key) -> Edit {
             Edit::Stay
         }
         Key::Char('?') if text.is_empty() => Edit::Help,
-        Key::Char(c) if !c.is_control() && text.len() < 32 => {
+        Key::Char('q' | 'Q') if text.is_empty() => Edit::Stop,
+        Key::Char(c) if !c.is_control() && text.len() < 1024 => {
             text.push(*c);
             Edit::Stay
         }
@@ -346,63 +407,44 @@ pub fn edit(text: &mut String, key: &Key) -> Edit {
     }
 }
 
-/// Reads a line typed after `prompt`, checking it with `check` on Enter:
+/// Reads a line typed under the view, checking it with `check` on Enter:
 /// an error is shown under the line, which keeps what was typed. Returns
-/// the accepted text, or `Edit::Back` / `Edit::Help`.
+/// the accepted text, or `None` for Esc.
 pub fn line(
     term: &Term,
-    prompt: &str,
+    view: &View,
+    answer_keys: &str,
     check: &dyn Fn(&str) -> Result<(), String>,
     color: bool,
-) -> Result<Result<String, Edit>, PromptError> {
+) -> Result<Option<String>, PromptError> {
     let mut text = String::new();
     let mut error: Option<String> = None;
-    let width = term.size_checked().map_or(80, |(_, w)| usize::from(w));
-    let mut drawn = 0;
+    let mut show_help = false;
     loop {
-        if drawn > 0 {
-            term.clear_last_lines(drawn).map_err(PromptError::Io)?;
-        }
-        // The prompt on its own line (cut to the width), the typed text on
-        // the next, so what is typed is always on screen.
-        let head =
-            console::truncate_str(&format!("{prompt}:"), width.saturating_sub(1), "…").into_owned();
-        term.write_line(&head).map_err(PromptError::Io)?;
-        let typed =
-            console::truncate_str(&format!("> {text}"), width.saturating_sub(1), "…").into_owned();
-        term.write_line(&typed).map_err(PromptError::Io)?;
-        drawn = 2;
-        if let Some(e) = &error {
-            let e = format!("  {e}");
-            let e = console::truncate_str(&e, width.saturating_sub(1), "…");
-            let e = if color {
-                style(e).red().to_string()
-            } else {
-                e.into_owned()
-            };
-            term.write_line(&e).map_err(PromptError::Io)?;
-            drawn = 3;
-        }
-        let key = read_key(term)?;
-        match edit(&mut text, &key) {
+        let drawn = draw(term, color, |f| {
+            view.head(f, show_help);
+            f.text(&format!("> {text}"), "", "  ", Look::Cursor);
+            if let Some(e) = &error {
+                f.text(e, "  ", "  ", Look::Warning);
+            }
+            f.one_row(&view.keys(answer_keys, show_help, f.width), Look::Dim);
+        })?;
+        let key = read_key(term);
+        frame::clear(term, drawn)?;
+        match edit(&mut text, &key?) {
             Edit::Submit => match check(text.trim()) {
-                Ok(()) => {
-                    term.clear_last_lines(drawn).map_err(PromptError::Io)?;
-                    let shown = if text.trim().is_empty() {
-                        "(kept)"
-                    } else {
-                        text.trim()
-                    };
-                    report(term, prompt, shown, color)?;
-                    return Ok(Ok(text.trim().to_string()));
-                }
+                Ok(()) => return Ok(Some(text.trim().to_string())),
                 Err(e) => error = Some(e),
             },
             Edit::Stay => error = None,
-            other => {
-                term.clear_last_lines(drawn).map_err(PromptError::Io)?;
-                return Ok(Err(other));
+            Edit::Help => show_help = !show_help,
+            Edit::Back => return Ok(None),
+            // Where `q` stops nothing (a file name), it is text.
+            Edit::Stop if !view.stoppable => {
+                text.push('q');
+                error = None;
             }
+            Edit::Stop => return Err(PromptError::Stop),
         }
     }
 }
@@ -417,19 +459,18 @@ mod tests {
             Choice::new("Yes", Some('y')),
             Choice::new("No", Some('n')),
             Choice::new("Unknown / not assessed", Some('u')),
-            Choice::new("? Show help", Some('?')),
         ]
     }
 
     #[test]
-    fn single_keys_pick_at_once_and_q_never_goes_back() {
+    fn single_keys_pick_at_once_and_q_stops_but_never_goes_back() {
         let items = yes_no();
         let mut c = 0;
         assert_eq!(step(&items, &mut c, &Key::Char('y')), Step::Pick(1));
         assert_eq!(step(&items, &mut c, &Key::Char('N')), Step::Pick(2));
         assert_eq!(step(&items, &mut c, &Key::Char('u')), Step::Pick(3));
-        assert_eq!(step(&items, &mut c, &Key::Char('?')), Step::Pick(4));
-        assert_eq!(step(&items, &mut c, &Key::Char('q')), Step::Explain);
+        assert_eq!(step(&items, &mut c, &Key::Char('?')), Step::Help);
+        assert_eq!(step(&items, &mut c, &Key::Char('q')), Step::Stop);
         assert_eq!(step(&items, &mut c, &Key::Char('x')), Step::Stay);
         assert_eq!(step(&items, &mut c, &Key::Escape), Step::Back);
         assert_eq!(step(&items, &mut c, &Key::Backspace), Step::Back);
@@ -449,7 +490,32 @@ mod tests {
 
     #[test]
     fn the_hint_names_the_keys() {
-        assert_eq!(key_hint(&yes_no()), "keys y/n/u, ? help, Esc back");
+        assert_eq!(
+            key_hint(&yes_no(), "to answer"),
+            "y/n/u or ↑↓ Enter to answer"
+        );
+        let options: Vec<Choice> = "12345u"
+            .chars()
+            .map(|k| Choice::new("x", Some(k)))
+            .collect();
+        assert_eq!(
+            key_hint(&options, "to answer"),
+            "1-5/u or ↑↓ Enter to answer"
+        );
+        let view = View {
+            can_go_back: true,
+            stoppable: true,
+            help: vec!["help".into()],
+            ..View::default()
+        };
+        assert_eq!(
+            view.keys("y/n/u or ↑↓ Enter to answer", false, 80),
+            "y/n/u or ↑↓ Enter to answer · ? help · Esc back · q stop"
+        );
+        assert_eq!(
+            view.keys("y/n/u or ↑↓ Enter to answer", false, 40),
+            "y/n/u · ? help · Esc back · q stop"
+        );
     }
 
     #[test]
@@ -480,8 +546,8 @@ mod tests {
         );
         assert_eq!(
             tick(&items, &mut checked, &mut c, &Key::Char('q')),
-            None,
-            "q does nothing"
+            Some(Ticked::Stop),
+            "q stops"
         );
     }
 

@@ -14,8 +14,11 @@
 //!   changed there;
 //! - after every change the answers are handed to `on_change` (saving).
 
+mod frame;
 mod keys;
+mod prompter;
 mod prompts;
+mod review;
 mod save;
 pub mod terminal;
 
@@ -51,6 +54,8 @@ pub enum ReviewChoice {
     Finish,
     Edit(QuestionIdx),
     Back,
+    /// Go on with the questions not asked yet (after finishing early).
+    Continue,
 }
 
 /// One row of the review page.
@@ -62,16 +67,18 @@ pub struct ReviewRow {
     pub answer: String,
     /// The title of the question's section, for grouping.
     pub section: String,
+    /// Answered (an answer or "unknown"), not left open.
+    pub answered: bool,
 }
 
 /// Why prompting stopped.
 #[derive(Debug)]
 pub enum PromptError {
-    /// Ctrl-C read as a key: the caller says what happened and exits.
+    /// Ctrl-C read as a key: the caller decides what becomes of the answers.
     Interrupted,
-    /// Ctrl-C raised as SIGINT (by a dialoguer prompt): the signal handler
-    /// prints and exits.
-    Signalled,
+    /// `q`: the user asked to stop; the caller asks what becomes of the
+    /// answers.
+    Stop,
     Io(io::Error),
 }
 
@@ -81,8 +88,16 @@ pub trait Prompter {
     fn intro(&mut self, rules: &RuleSet, teach: bool) -> Result<(), PromptError>;
     /// Asks one question.
     fn ask(&mut self, ask: &Ask<'_>) -> Result<Reply, PromptError>;
-    /// Shows every answer; the user finishes or picks one to change.
-    fn review(&mut self, rows: &[ReviewRow]) -> Result<ReviewChoice, PromptError>;
+    /// Shows every answer; the user finishes or picks one to change. The
+    /// cursor starts on `focus` (the answer just changed); `remaining`
+    /// questions are still to ask after finishing early (then the user may
+    /// go on with them).
+    fn review(
+        &mut self,
+        rows: &[ReviewRow],
+        focus: Option<QuestionIdx>,
+        remaining: usize,
+    ) -> Result<ReviewChoice, PromptError>;
     /// Shows a warning (a red flag), set apart.
     fn notice(&mut self, text: &str) -> Result<(), PromptError>;
     /// Shows a plain line of information ("nothing before this question").
@@ -130,6 +145,12 @@ pub struct Walk<'a> {
     /// The clinician chose to finish early: no more questions, straight to
     /// the review.
     finish_now: bool,
+    /// The intro was shown: a walk run again after "continue" (from the
+    /// stop question) picks up where it was.
+    started: bool,
+    /// The answer last changed from the review: the review's cursor goes
+    /// back to it.
+    last_edited: Option<QuestionIdx>,
 }
 
 impl<'a> Walk<'a> {
@@ -151,9 +172,21 @@ impl<'a> Walk<'a> {
             editing: None,
             offered_finish: false,
             finish_now: false,
+            started: false,
+            last_edited: None,
         };
         walk.reapply_skip_logic();
         walk.history = (0..n).filter(|&i| walk.visited[i]).collect();
+        // A walk finished early (or one whose answers already decide the
+        // outcome) resumes at the review, where the remaining questions
+        // are one choice away; they are not asked again unasked-for.
+        if !walk.history.is_empty() && !walk.teach {
+            let ev = rules.evaluate(&walk.answers);
+            if rules.cannot_be_met(&ev) {
+                walk.offered_finish = true;
+                walk.finish_now = true;
+            }
+        }
         walk
     }
 
@@ -211,8 +244,22 @@ impl<'a> Walk<'a> {
         if self.finish_now {
             return None;
         }
+        self.unvisited().next()
+    }
+
+    fn unvisited(&self) -> impl Iterator<Item = QuestionIdx> + '_ {
         (0..self.rules.questions.len())
-            .find(|&qi| !self.visited[qi] && self.rules.would_ask(qi, &self.answers) == Tri::True)
+            .filter(|&qi| !self.visited[qi] && self.rules.would_ask(qi, &self.answers) == Tri::True)
+    }
+
+    /// Questions asked now and not yet answered: after finishing early, the
+    /// review offers to go on with them.
+    fn remaining(&self) -> usize {
+        if self.finish_now {
+            self.unvisited().count()
+        } else {
+            0
+        }
     }
 
     /// Whether question `i` is, or may still be, asked: its skip logic
@@ -299,20 +346,26 @@ impl<'a> Walk<'a> {
         prompter: &mut dyn Prompter,
         on_change: &mut dyn FnMut(&[Answer]) -> Result<(), E>,
     ) -> Result<WalkEnd, WalkError<E>> {
-        prompter.intro(self.rules, self.teach)?;
-        // A resumed walk may already hold a red flag.
-        if self.stop_for_red_flags(prompter)? {
-            return Ok(self.end(true));
+        if !self.started {
+            prompter.intro(self.rules, self.teach)?;
+            self.started = true;
+            // A resumed walk may already hold a red flag.
+            if self.stop_for_red_flags(prompter)? {
+                return Ok(self.end(true));
+            }
         }
         loop {
             let next = self.forced.take().or_else(|| self.next_question());
             let Some(qi) = next else {
-                match prompter.review(&self.review_rows())? {
+                let remaining = self.remaining();
+                match prompter.review(&self.review_rows(), self.last_edited, remaining)? {
                     ReviewChoice::Finish => return Ok(self.end(false)),
                     ReviewChoice::Edit(q) => {
                         self.forced = Some(q);
                         self.editing = Some(q);
+                        self.last_edited = Some(q);
                     }
+                    ReviewChoice::Continue => self.finish_now = false,
                     ReviewChoice::Back => self.go_back(),
                 }
                 continue;
@@ -456,6 +509,7 @@ impl<'a> Walk<'a> {
                     text: q.short.clone(),
                     answer: self.answers[qi].describe(q),
                     section: self.rules.sections[q.section].title.clone(),
+                    answered: self.answers[qi] != Answer::Unanswered,
                 }
             })
             .collect()

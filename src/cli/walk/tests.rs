@@ -38,7 +38,12 @@ impl Prompter for Script {
         assert_eq!(id, want, "asked {id}, script expected {want}");
         Ok(reply)
     }
-    fn review(&mut self, _: &[ReviewRow]) -> Result<ReviewChoice, PromptError> {
+    fn review(
+        &mut self,
+        _: &[ReviewRow],
+        _: Option<QuestionIdx>,
+        _: usize,
+    ) -> Result<ReviewChoice, PromptError> {
         self.reviews.pop_front().ok_or(PromptError::Interrupted)
     }
     fn notice(&mut self, text: &str) -> Result<(), PromptError> {
@@ -369,7 +374,9 @@ fn a_resumed_answer_to_a_skipped_question_is_kept_and_offered_again() {
             ("pct", ans(Answer::Number(80.0))),
             ("other", ans(Answer::No)),
         ],
-        &[ReviewChoice::Finish],
+        // The resumed answers decide the outcome: the walk resumes at the
+        // review, which goes on with the remaining question when asked.
+        &[ReviewChoice::Continue, ReviewChoice::Finish],
     );
     let mut walk = Walk::new(&rs, Some(resumed), false);
     assert_eq!(walk.answers()[2], Answer::Number(80.0), "kept for the save");
