@@ -254,6 +254,12 @@ pub struct RunArgs {
     #[arg(long, conflicts_with = "answers")]
     pub teach: bool,
 
+    /// On a terminal, show the summary through a pager: $SIJ_SCREEN_PAGER,
+    /// else $PAGER, else `less -FRX` (which quits at once when the summary
+    /// fits). Off unless asked for; ignored when output is a file or pipe.
+    #[arg(long)]
+    pub pager: bool,
+
     /// Add a trace under each criterion: which parts of its condition were
     /// true, false or unknown, and which answers made them so.
     #[arg(long)]

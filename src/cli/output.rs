@@ -19,6 +19,35 @@ pub fn stdout(text: &str) -> Result<(), AppError> {
     }
 }
 
+/// Writes a summary to standard output, through a pager when `pager` is
+/// asked for and standard output is a terminal (as git does, the pager is
+/// `$SIJ_SCREEN_PAGER`, then `$PAGER`, then `less -FRX`). A pager that
+/// cannot be started is not an error: the summary is written directly.
+pub fn summary(text: &str, pager: bool) -> Result<(), AppError> {
+    if !pager || !io::stdout().is_terminal() {
+        return stdout(text);
+    }
+    let command = std::env::var("SIJ_SCREEN_PAGER")
+        .or_else(|_| std::env::var("PAGER"))
+        .ok()
+        .filter(|c| !c.trim().is_empty())
+        .unwrap_or_else(|| "less -FRX".to_string());
+    let child = std::process::Command::new("sh")
+        .args(["-c", &command])
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        return stdout(text);
+    };
+    if let Some(mut input) = child.stdin.take() {
+        // The pager may quit before reading everything (`q` in less): a
+        // closed pipe is not an error.
+        let _ = input.write_all(text.as_bytes());
+    }
+    let _ = child.wait();
+    Ok(())
+}
+
 /// Shows the cursor again, if standard error is a terminal (the walk may
 /// have hidden it). On a log file or a pipe the escape sequence would only
 /// be stray bytes, so nothing is written there.

@@ -31,6 +31,8 @@ pub struct RunRequest {
     pub set: Vec<String>,
     pub what_would_change: bool,
     pub color: ColorWhen,
+    /// Show the summary through a pager (on a terminal only).
+    pub pager: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +113,7 @@ impl From<args::RunArgs> for RunRequest {
             set: a.set,
             what_would_change: a.what_would_change,
             color: a.color,
+            pager: a.pager,
         }
     }
 }

@@ -156,3 +156,29 @@ fn a_finished_walk_resumes_at_the_review() {
     p.send_control('c').expect("ctrl-c");
     assert_eq!(code(p), 130);
 }
+
+/// `--pager` sends the summary through the pager on a terminal only.
+#[test]
+fn the_pager_is_used_on_a_terminal_when_asked() {
+    let bin = env!("CARGO_BIN_EXE_sij-screen");
+    let met = case("met.yaml");
+    let mut cmd = Command::new(bin);
+    cmd.args(["run", "--pager", "--answers"])
+        .arg(&met)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("SIJ_SCREEN_PAGER", "sed 's/^/PAGED: /'");
+    let mut p = spawn_command(cmd, Some(15_000)).expect("spawn");
+    p.exp_string("PAGED: Outcome: MET")
+        .expect("through the pager");
+    assert_eq!(code(p), 0);
+    // In a pipe, never.
+    let out = Command::new(bin)
+        .args(["run", "--pager", "--answers"])
+        .arg(&met)
+        .env("SIJ_SCREEN_PAGER", "sed 's/^/PAGED: /'")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Outcome: MET"), "{text:.200}");
+}

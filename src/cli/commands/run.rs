@@ -70,7 +70,7 @@ pub fn run(settings: &Settings, req: &RunRequest) -> Result<Exit, AppError> {
             inert(file.name()).into_owned()
         }
     });
-    output::stdout(&screening::render(rs, &ev, req, before.as_ref()))?;
+    output::summary(&screening::render(rs, &ev, req, before.as_ref()), req.pager)?;
     Ok(Exit::Success)
 }
 

@@ -134,7 +134,7 @@ pub fn run(
     let ev = rules.evaluate(&end.answers);
     let text = screening::render(rules, &ev, args, None);
     output::eprintln("");
-    output::stdout(&text)?;
+    output::summary(&text, args.pager)?;
     // The summary is long: a last line keeps the outcome in view, and says
     // where the answers are. On a terminal it ends the summary; when the
     // summary goes to a file or a pipe, it goes to standard error, so the
