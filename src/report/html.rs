@@ -171,6 +171,7 @@ th {{ background: #eee; }}
 .unknown {{ color: #850; }}
 .unverified {{ color: #850; }}
 .ok {{ color: #060; }}
+.red-flag .ok {{ color: inherit; }}
 .outcome {{ font-size: 1.2rem; font-weight: bold; border: 2px solid #111; padding: 0.5rem; }}
 .alert {{ color: #fff; background: #a00; border-color: #a00; }}
 .alert::before {{ content: "\26A0  "; }}
@@ -215,7 +216,7 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
 }}
 </style>
 </head>
-<body>
+<body class="{body_class}">
 <table class="page">
 <thead><tr><td>{head}</td></tr></thead>
 <tbody><tr><td>
@@ -242,6 +243,12 @@ ul.trace, ul.trace ul {{ list-style: none; padding-left: 1.2rem; }}
         review_date = escape(&s.review_date),
         sha = s.sha256,
         outcome = escape(&s.outcome_sentence()),
+        // Under a red flag, nothing is coloured as if it were good news.
+        body_class = if s.outcome == Outcome::RedFlag {
+            "red-flag"
+        } else {
+            ""
+        },
         teaching = s
             .teaching_note()
             .map(|n| format!("<p>{}</p>", escape(&n)))
