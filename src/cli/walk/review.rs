@@ -58,27 +58,23 @@ impl Cursor {
             Key::Escape | Key::Backspace | Key::ArrowLeft => return Move::Back,
             Key::Char('q' | 'Q') => return Move::Stop,
             Key::Char(c) if c.is_ascii_digit() => {
+                // The number typed so far, or, when no row has it, the
+                // number started again from this digit.
                 self.typed.push(*c);
-                let wanted: usize = self.typed.parse().unwrap_or(0);
-                match entries
-                    .iter()
-                    .position(|e| *e == Entry::Answer(wanted.wrapping_sub(1)))
-                {
+                let row = |typed: &str| {
+                    let wanted: usize = typed.parse().unwrap_or(0);
+                    entries
+                        .iter()
+                        .position(|e| *e == Entry::Answer(wanted.wrapping_sub(1)))
+                };
+                match row(&self.typed).or_else(|| {
+                    self.typed = c.to_string();
+                    row(&self.typed)
+                }) {
                     Some(i) => (i, true),
                     None => {
-                        // No such row: start the number again from this digit.
-                        self.typed = c.to_string();
-                        let wanted: usize = self.typed.parse().unwrap_or(0);
-                        match entries
-                            .iter()
-                            .position(|e| *e == Entry::Answer(wanted.wrapping_sub(1)))
-                        {
-                            Some(i) => (i, true),
-                            None => {
-                                self.typed.clear();
-                                return Move::Stay;
-                            }
-                        }
+                        self.typed.clear();
+                        return Move::Stay;
                     }
                 }
             }
