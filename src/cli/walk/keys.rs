@@ -95,6 +95,15 @@ impl View {
     }
 }
 
+/// One step of every prompt: draws the frame made by `build`, reads a
+/// key, and clears the frame (the key's effect is drawn next time).
+fn shown_key(term: &Term, color: bool, build: impl FnOnce(&mut Frame)) -> Result<Key, PromptError> {
+    let drawn = draw(term, color, build)?;
+    let key = read_key(term);
+    frame::clear(term, drawn)?;
+    key
+}
+
 /// Draws a frame made by `build` (with the screen's height less one row,
 /// so nothing scrolls), and returns the rows drawn.
 fn draw(term: &Term, color: bool, build: impl FnOnce(&mut Frame)) -> Result<usize, PromptError> {
@@ -230,7 +239,7 @@ pub fn select(
     let answer_keys = key_hint(items, "to answer");
     let _ = term.hide_cursor();
     let result = loop {
-        let drawn = draw(term, color, |f| {
+        let key = shown_key(term, color, |f| {
             view.head(f, show_help);
             for (i, item) in items.iter().enumerate() {
                 let key = item.key.map(String::from).unwrap_or_default();
@@ -241,10 +250,8 @@ pub fn select(
                 f.text(m, "  ", "  ", Look::Warning);
             }
             f.one_row(&view.keys(&answer_keys, show_help, f.width), Look::Dim);
-        })?;
+        });
         message = None;
-        let key = read_key(term);
-        frame::clear(term, drawn)?;
         match step(items, &mut cursor, &key?) {
             Step::Pick(0) if neutral => message = Some(NOTHING_CHOSEN),
             Step::Pick(i) => break Some(i),
@@ -337,7 +344,7 @@ pub fn multi(
     let answer_keys = format!("Space or {}", tick_hint(items));
     let _ = term.hide_cursor();
     let result = loop {
-        let drawn = draw(term, color, |f| {
+        let key = shown_key(term, color, |f| {
             view.head(f, show_help);
             for (i, (item, &c)) in items.iter().zip(&checked).enumerate() {
                 let key = item.key.map(String::from).unwrap_or_default();
@@ -349,10 +356,8 @@ pub fn multi(
                 f.text(m, "  ", "  ", Look::Warning);
             }
             f.one_row(&view.keys(&answer_keys, show_help, f.width), Look::Dim);
-        })?;
+        });
         message = None;
-        let key = read_key(term);
-        frame::clear(term, drawn)?;
         match tick(items, &mut checked, &mut cursor, &key?) {
             None => {}
             Some(Ticked::Help) => show_help = !show_help,
@@ -421,16 +426,14 @@ pub fn line(
     let mut error: Option<String> = None;
     let mut show_help = false;
     loop {
-        let drawn = draw(term, color, |f| {
+        let key = shown_key(term, color, |f| {
             view.head(f, show_help);
             f.text(&format!("> {text}"), "", "  ", Look::Cursor);
             if let Some(e) = &error {
                 f.text(e, "  ", "  ", Look::Warning);
             }
             f.one_row(&view.keys(answer_keys, show_help, f.width), Look::Dim);
-        })?;
-        let key = read_key(term);
-        frame::clear(term, drawn)?;
+        });
         match edit(&mut text, &key?) {
             Edit::Submit => match check(text.trim()) {
                 Ok(()) => return Ok(Some(text.trim().to_string())),
